@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import { registerAjvFormats, TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Logger } from 'pino';
+import { ErrorCode } from '../../src/shared/api/problem.js';
+import type { Clock } from './clock.js';
+import type { ServerConfig } from './config.js';
+import type { Database } from './db/database.js';
+import { loggerOptions } from './logger.js';
+import { createWorkstationRepository } from './modules/workstations/repository.js';
+import { healthRoutes, whoAmIRoutes } from './modules/system/routes.js';
+import { requireWorkstation } from './plugins/client-cert.js';
+import { registerErrorHandling, sendProblem } from './plugins/errors.js';
+import { registerSecurityHeaders } from './plugins/security-headers.js';
+import { serverTlsOptions, type TlsMaterial } from './tls.js';
+
+export interface AppDeps {
+  config: Pick<ServerConfig, 'logLevel' | 'bodyLimitBytes' | 'requestTimeoutMs' | 'rendererDir'>;
+  db: Database;
+  clock: Clock;
+  /** Without TLS material the app serves plain HTTP, which only `app.inject` tests use; the API then refuses every request. */
+  tls?: TlsMaterial;
+  logger?: Logger;
+}
+
+export type App = FastifyInstance;
+
+/** Builds the whole HTTP application without listening, so tests can inject requests or bind any port. */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  registerAjvFormats();
+  let shuttingDown = false;
+  const base = {
+    bodyLimit: deps.config.bodyLimitBytes,
+    requestTimeout: deps.config.requestTimeoutMs,
+    connectionTimeout: deps.config.requestTimeoutMs,
+    return503OnClosing: true,
+    genReqId: () => randomUUID(),
+    requestIdLogLabel: 'reqId',
+    ...(deps.logger !== undefined ? { loggerInstance: deps.logger } : { logger: loggerOptions(deps.config.logLevel) }),
+  };
+  const app = (
+    deps.tls !== undefined ? Fastify({ ...base, https: serverTlsOptions(deps.tls) }) : Fastify(base)
+  ).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  app.addHook('onClose', async () => {
+    shuttingDown = true;
+  });
+  app.addHook('preClose', async () => {
+    shuttingDown = true;
+  });
+
+  registerErrorHandling(app);
+  registerSecurityHeaders(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Box office API', version: '1' },
+      components: {},
+    },
+  });
+
+  await app.register(healthRoutes, { db: deps.db, isShuttingDown: () => shuttingDown });
+
+  const workstations = createWorkstationRepository();
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', requireWorkstation({ knex: deps.db.knex, workstations, clock: deps.clock }));
+      api.addHook('onSend', async (_request, reply) => {
+        void reply.header('cache-control', 'no-store');
+      });
+      api.setNotFoundHandler((request, reply) =>
+        sendProblem(reply, request, { status: 404, code: ErrorCode.notFound, detail: `No route for ${request.method} ${request.url.split('?')[0] ?? ''}` }),
+      );
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      await api.register(whoAmIRoutes);
+    },
+    { prefix: '/api' },
+  );
+
+  if (existsSync(deps.config.rendererDir)) {
+    await app.register(fastifyStatic, { root: deps.config.rendererDir, prefix: '/app/', index: 'index.html', decorateReply: false });
+    app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/app/'));
+  } else {
+    app.log.warn({ rendererDir: deps.config.rendererDir }, 'renderer not built; /app/ is unavailable (npm run build:renderer)');
+  }
+
+  return app;
+}

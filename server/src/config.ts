@@ -1,0 +1,198 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isIP } from 'node:net';
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+
+/**
+ * Server configuration. Sources, later ones winning: built-in defaults, a JSON file named by
+ * BOXOFFICE_CONFIG, environment variables. Everything is validated once at start; an invalid value
+ * stops the process with one readable line (see ConfigError) instead of failing later mid-request.
+ */
+export const ServerConfigSchema = Type.Object({
+  mode: Type.Union([Type.Literal('production'), Type.Literal('development'), Type.Literal('test')]),
+  dataDir: Type.String({ minLength: 1 }),
+  host: Type.String({ minLength: 1 }),
+  port: Type.Integer({ minimum: 1, maximum: 65535 }),
+  /** DNS names and IP addresses the server certificate is issued for. */
+  serverNames: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+  tls: Type.Object({
+    certFile: Type.String({ minLength: 1 }),
+    keyFile: Type.String({ minLength: 1 }),
+    caFile: Type.String({ minLength: 1 }),
+  }),
+  database: Type.Object({
+    /** PostgreSQL server connection; when absent the embedded PGlite under dataDir is used. */
+    url: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+    /** Connection used to run migrations (table owner); defaults to url. */
+    adminUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+    poolMax: Type.Integer({ minimum: 1, maximum: 200 }),
+    connectTimeoutMs: Type.Integer({ minimum: 100, maximum: 120_000 }),
+  }),
+  logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+  bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 50 * 1024 * 1024 }),
+  requestTimeoutMs: Type.Integer({ minimum: 1000, maximum: 600_000 }),
+  shutdownGraceMs: Type.Integer({ minimum: 0, maximum: 600_000 }),
+  /** Directory of the built renderer, served at /app/ for back-office work in a browser. */
+  rendererDir: Type.String({ minLength: 1 }),
+});
+
+export type ServerConfig = Static<typeof ServerConfigSchema>;
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const ENV_KEYS = {
+  NODE_ENV: 'mode',
+  BOXOFFICE_DATA_DIR: 'dataDir',
+  BOXOFFICE_HOST: 'host',
+  BOXOFFICE_PORT: 'port',
+  BOXOFFICE_SERVER_NAMES: 'serverNames',
+  BOXOFFICE_TLS_CERT_FILE: 'tls.certFile',
+  BOXOFFICE_TLS_KEY_FILE: 'tls.keyFile',
+  BOXOFFICE_TLS_CA_FILE: 'tls.caFile',
+  DATABASE_URL: 'database.url',
+  DATABASE_ADMIN_URL: 'database.adminUrl',
+  BOXOFFICE_DB_POOL_MAX: 'database.poolMax',
+  BOXOFFICE_DB_CONNECT_TIMEOUT_MS: 'database.connectTimeoutMs',
+  BOXOFFICE_LOG_LEVEL: 'logLevel',
+  BOXOFFICE_BODY_LIMIT_BYTES: 'bodyLimitBytes',
+  BOXOFFICE_REQUEST_TIMEOUT_MS: 'requestTimeoutMs',
+  BOXOFFICE_SHUTDOWN_GRACE_MS: 'shutdownGraceMs',
+  BOXOFFICE_RENDERER_DIR: 'rendererDir',
+} as const;
+
+/** Documented in the README's configuration reference; kept here so the two can be compared in a test. */
+export const CONFIG_ENV_VARIABLES = ['BOXOFFICE_CONFIG', ...Object.keys(ENV_KEYS)] as const;
+
+export interface LoadConfigOptions {
+  env?: Env;
+  cwd?: string;
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): ServerConfig {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const raw: Record<string, unknown> = {};
+
+  const file = env['BOXOFFICE_CONFIG'];
+  if (file !== undefined && file !== '') mergeDeep(raw, readConfigFile(path.resolve(cwd, file)));
+
+  for (const [name, key] of Object.entries(ENV_KEYS)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    setPath(raw, key, key === 'serverNames' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
+  }
+  if (raw['mode'] === undefined) raw['mode'] = 'development';
+
+  const dataDir = path.resolve(cwd, typeof raw['dataDir'] === 'string' ? raw['dataDir'] : 'data');
+  raw['dataDir'] = dataDir;
+  const pki = path.join(dataDir, 'pki');
+  const defaults: Record<string, unknown> = {
+    host: '127.0.0.1',
+    port: 8443,
+    serverNames: ['localhost', '127.0.0.1'],
+    tls: {
+      certFile: path.join(pki, 'server.cert.pem'),
+      keyFile: path.join(pki, 'server.key.pem'),
+      caFile: path.join(pki, 'ca.cert.pem'),
+    },
+    database: { poolMax: 10, connectTimeoutMs: 5000 },
+    logLevel: raw['mode'] === 'test' ? 'silent' : 'info',
+    bodyLimitBytes: 256 * 1024,
+    requestTimeoutMs: 30_000,
+    shutdownGraceMs: 10_000,
+    rendererDir: path.resolve(cwd, 'build/renderer'),
+  };
+  const merged = mergeDeep(structuredClone(defaults), raw);
+
+  const unknown = findUnknownKeys(merged);
+  if (unknown.length > 0) throw new ConfigError(`unknown configuration key "${unknown[0]}"`);
+
+  const converted = Value.Convert(ServerConfigSchema, merged);
+  const firstError = [...Value.Errors(ServerConfigSchema, converted)][0];
+  if (firstError !== undefined) {
+    const where = firstError.instancePath.replace(/^\//, '').replaceAll('/', '.') || '(root)';
+    const got = readPath(merged, where);
+    throw new ConfigError(`${where} ${firstError.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`);
+  }
+  const config = converted as ServerConfig;
+  for (const name of config.serverNames) {
+    if (isIP(name) === 0 && !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(name)) {
+      throw new ConfigError(`serverNames contains "${name}", which is neither a DNS name nor an IP address`);
+    }
+  }
+  for (const key of ['certFile', 'keyFile', 'caFile'] as const) config.tls[key] = path.resolve(cwd, config.tls[key]);
+  config.rendererDir = path.resolve(cwd, config.rendererDir);
+  return config;
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read config file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`config file ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (!isPlainObject(parsed)) throw new ConfigError(`config file ${file} must hold a JSON object`);
+  return parsed;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function mergeDeep(target: Record<string, unknown>, source: Record<string, unknown>): Record<string, unknown> {
+  for (const [key, value] of Object.entries(source)) {
+    const existing = target[key];
+    if (isPlainObject(value) && isPlainObject(existing)) mergeDeep(existing, value);
+    else target[key] = value;
+  }
+  return target;
+}
+
+function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
+  const parts = dotted.split('.');
+  let node = target;
+  for (const part of parts.slice(0, -1)) {
+    const next = node[part];
+    if (!isPlainObject(next)) node[part] = {};
+    node = node[part] as Record<string, unknown>;
+  }
+  node[parts[parts.length - 1] as string] = value;
+}
+
+function readPath(source: Record<string, unknown>, dotted: string): unknown {
+  let node: unknown = source;
+  for (const part of dotted.split('.')) {
+    if (!isPlainObject(node)) return undefined;
+    node = node[part];
+  }
+  return node;
+}
+
+function findUnknownKeys(value: Record<string, unknown>): string[] {
+  const unknown: string[] = [];
+  const walk = (node: Record<string, unknown>, schema: { properties?: Record<string, unknown> }, prefix: string) => {
+    for (const [key, child] of Object.entries(node)) {
+      const childSchema = schema.properties?.[key] as { properties?: Record<string, unknown> } | undefined;
+      if (childSchema === undefined) unknown.push(prefix + key);
+      else if (isPlainObject(child) && childSchema.properties !== undefined) walk(child, childSchema, `${prefix}${key}.`);
+    }
+  };
+  walk(value, ServerConfigSchema as unknown as { properties: Record<string, unknown> }, '');
+  return unknown;
+}

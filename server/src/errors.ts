@@ -1,0 +1,19 @@
+import { ErrorCode } from '../../src/shared/api/problem.js';
+
+/**
+ * An error whose status, code and message may be shown to the client. Anything else that escapes a
+ * handler is answered as a 500 with a generic text; its message goes to the log only.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly extra: { errors?: Array<{ path: string; message: string }> } = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const notFound = (what = 'Resource'): AppError => new AppError(404, ErrorCode.notFound, `${what} not found`);

@@ -1,0 +1,53 @@
+import type { Knex } from 'knex';
+
+export interface UserRow {
+  id: string;
+  tenant_id: string;
+  login: string;
+  display_name: string;
+  password_hash: string;
+  must_change_password: boolean;
+  initial_password_expires_at: Date | null;
+  password_changed_at: Date | null;
+  disabled_at: Date | null;
+  created_by: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface NewUser {
+  tenantId: string;
+  login: string;
+  displayName: string;
+  passwordHash: string;
+  initialPasswordExpiresAt: Date;
+  createdBy: string | null;
+  now: Date;
+}
+
+export function createUserRepository() {
+  return {
+    async insert(db: Knex | Knex.Transaction, input: NewUser): Promise<UserRow> {
+      const [row] = await db('users')
+        .insert({
+          tenant_id: input.tenantId,
+          login: input.login,
+          display_name: input.displayName,
+          password_hash: input.passwordHash,
+          must_change_password: true,
+          initial_password_expires_at: input.initialPasswordExpiresAt,
+          created_by: input.createdBy,
+          created_at: input.now,
+          updated_at: input.now,
+        })
+        .returning<UserRow[]>('*');
+      if (row === undefined) throw new Error('insert returned no row');
+      return row;
+    },
+    findByLogin(db: Knex | Knex.Transaction, login: string): Promise<UserRow | undefined> {
+      return db('users').where({ login }).first<UserRow | undefined>('*');
+    },
+  };
+}
+
+export type UserRepository = ReturnType<typeof createUserRepository>;

@@ -1,0 +1,77 @@
+import type { Knex } from 'knex';
+import type { TenantKind } from '../../../../src/shared/api/system.js';
+
+export interface WorkstationRow {
+  id: string;
+  tenant_id: string;
+  name: string;
+  cert_serial: string;
+  cert_fingerprint: string;
+  cert_not_after: Date;
+  revoked_at: Date | null;
+  revoked_reason: string | null;
+  created_at: Date;
+}
+
+export interface WorkstationWithTenant extends WorkstationRow {
+  tenant_code: string;
+  tenant_name: string;
+  tenant_kind: TenantKind;
+}
+
+export interface NewWorkstation {
+  tenantId: string;
+  name: string;
+  certSerial: string;
+  certFingerprint: string;
+  certNotAfter: Date;
+}
+
+/** knex only; every method takes the connection or transaction to run on. */
+export function createWorkstationRepository() {
+  return {
+    async findByFingerprint(db: Knex | Knex.Transaction, fingerprint: string): Promise<WorkstationWithTenant | undefined> {
+      return db('workstations as w')
+        .join('tenants as t', 't.id', 'w.tenant_id')
+        .where('w.cert_fingerprint', fingerprint)
+        .first<WorkstationWithTenant | undefined>('w.*', 't.code as tenant_code', 't.name as tenant_name', 't.kind as tenant_kind');
+    },
+
+    async insert(db: Knex | Knex.Transaction, input: NewWorkstation): Promise<WorkstationRow> {
+      const [row] = await db('workstations')
+        .insert({
+          tenant_id: input.tenantId,
+          name: input.name,
+          cert_serial: input.certSerial,
+          cert_fingerprint: input.certFingerprint,
+          cert_not_after: input.certNotAfter,
+        })
+        .returning<WorkstationRow[]>('*');
+      if (row === undefined) throw new Error('insert returned no row');
+      return row;
+    },
+
+    async list(db: Knex | Knex.Transaction, filter: { tenantId?: string } = {}): Promise<WorkstationWithTenant[]> {
+      const query = db('workstations as w')
+        .join('tenants as t', 't.id', 'w.tenant_id')
+        .select<WorkstationWithTenant[]>('w.*', 't.code as tenant_code', 't.name as tenant_name', 't.kind as tenant_kind')
+        .orderBy([{ column: 't.code' }, { column: 'w.name' }, { column: 'w.created_at' }]);
+      if (filter.tenantId !== undefined) void query.where('w.tenant_id', filter.tenantId);
+      return query;
+    },
+
+    async findBySerialOrId(db: Knex | Knex.Transaction, key: string): Promise<WorkstationRow | undefined> {
+      const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(key);
+      const query = db('workstations').first<WorkstationRow | undefined>('*');
+      return isUuid ? query.where('id', key.toLowerCase()) : query.where('cert_serial', key.toLowerCase());
+    },
+
+    /** Marks the certificate revoked; returns false when it already was. */
+    async revoke(db: Knex | Knex.Transaction, id: string, reason: string, at: Date): Promise<boolean> {
+      const count = await db('workstations').where({ id }).whereNull('revoked_at').update({ revoked_at: at, revoked_reason: reason });
+      return count === 1;
+    },
+  };
+}
+
+export type WorkstationRepository = ReturnType<typeof createWorkstationRepository>;

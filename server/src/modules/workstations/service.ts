@@ -1,0 +1,123 @@
+import type { Knex } from 'knex';
+import { buildPkcs12, generatePassphrase } from '../../pki/pkcs12.js';
+import { issueClientCertificate } from '../../pki/x509.js';
+import { appendAudit } from '../audit/repository.js';
+import type { CaMaterialPair } from '../ca/store.js';
+import { createTenantRepository } from '../tenants/repository.js';
+import { createWorkstationRepository, type WorkstationRow } from './repository.js';
+import { createPrivateKey } from 'node:crypto';
+
+export const WORKSTATION_CERT_VALIDITY_DAYS = 825;
+
+export class WorkstationError extends Error {
+  constructor(
+    readonly code: 'TENANT_NOT_FOUND' | 'WORKSTATION_NAME_TAKEN' | 'WORKSTATION_NOT_FOUND' | 'WORKSTATION_ALREADY_REVOKED',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WorkstationError';
+  }
+}
+
+export interface IssuedWorkstation {
+  workstation: WorkstationRow;
+  tenantCode: string;
+  certPem: string;
+  /** PKCS#8, encrypted with the passphrase. */
+  encryptedKeyPem: string;
+  caCertPem: string;
+  p12: Buffer;
+  passphrase: string;
+}
+
+export interface Actor {
+  userId?: string | null;
+  workstationId?: string | null;
+  sourceIp?: string | null;
+}
+
+/**
+ * Issues a workstation certificate for a tenant and registers it, with its audit row, in one
+ * transaction. The key pair is made here and leaves only inside the passphrase-protected .p12/PEM.
+ */
+export async function issueWorkstation(
+  knex: Knex,
+  ca: CaMaterialPair,
+  input: { tenantCode: string; name: string; now: Date; validityDays?: number; passphrase?: string; actor?: Actor },
+): Promise<IssuedWorkstation> {
+  const tenants = createTenantRepository();
+  const workstations = createWorkstationRepository();
+  const name = input.name.trim();
+  const tenant = await tenants.findByCode(knex, input.tenantCode);
+  if (tenant === undefined) throw new WorkstationError('TENANT_NOT_FOUND', `no tenant with code "${input.tenantCode}"`);
+
+  const cert = await issueClientCertificate(ca, {
+    commonName: name,
+    organization: tenant.name,
+    organizationalUnit: tenant.code,
+    validityDays: input.validityDays ?? WORKSTATION_CERT_VALIDITY_DAYS,
+    now: input.now,
+    kind: 'workstation',
+  });
+  const passphrase = input.passphrase ?? generatePassphrase();
+  const p12 = buildPkcs12({ keyPem: cert.keyPem, certPem: cert.certPem, chainPems: [ca.certPem], passphrase, friendlyName: `${tenant.code}/${name}` });
+  const encryptedKeyPem = createPrivateKey(cert.keyPem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase }).toString();
+
+  const workstation = await knex.transaction(async (trx) => {
+    const live = await trx('workstations').where({ tenant_id: tenant.id, name }).whereNull('revoked_at').first('id');
+    if (live !== undefined) throw new WorkstationError('WORKSTATION_NAME_TAKEN', `tenant ${tenant.code} already has a live workstation "${name}"; revoke it first`);
+    const row = await workstations.insert(trx, {
+      tenantId: tenant.id,
+      name,
+      certSerial: cert.serialHex,
+      certFingerprint: cert.fingerprint256,
+      certNotAfter: cert.notAfter,
+    });
+    await appendAudit(trx, {
+      tenantId: tenant.id,
+      at: input.now,
+      actorUserId: input.actor?.userId ?? null,
+      workstationId: input.actor?.workstationId ?? null,
+      sourceIp: input.actor?.sourceIp ?? null,
+      action: 'workstation.issue',
+      entity: 'workstation',
+      entityId: row.id,
+      details: { name, serial: cert.serialHex, fingerprint: cert.fingerprint256, notAfter: cert.notAfter.toISOString() },
+    });
+    return row;
+  });
+  return { workstation, tenantCode: tenant.code, certPem: cert.certPem, encryptedKeyPem, caCertPem: ca.certPem, p12, passphrase };
+}
+
+/**
+ * Revokes a workstation certificate (by id or serial) and ends its open sessions at once, with the
+ * audit row, in one transaction. The next request with that certificate is refused on every instance.
+ */
+export async function revokeWorkstation(
+  knex: Knex,
+  input: { key: string; reason: string; now: Date; actor?: Actor },
+): Promise<{ workstation: WorkstationRow; endedSessions: number }> {
+  const workstations = createWorkstationRepository();
+  return knex.transaction(async (trx) => {
+    const row = await workstations.findBySerialOrId(trx, input.key);
+    if (row === undefined) throw new WorkstationError('WORKSTATION_NOT_FOUND', `no workstation with id or serial "${input.key}"`);
+    const revoked = await workstations.revoke(trx, row.id, input.reason, input.now);
+    if (!revoked) throw new WorkstationError('WORKSTATION_ALREADY_REVOKED', `workstation ${row.name} (${row.cert_serial}) is already revoked`);
+    const endedSessions = await trx('sessions')
+      .where({ workstation_id: row.id })
+      .whereNull('ended_at')
+      .update({ ended_at: input.now, end_reason: 'workstation_revoked' });
+    await appendAudit(trx, {
+      tenantId: row.tenant_id,
+      at: input.now,
+      actorUserId: input.actor?.userId ?? null,
+      workstationId: input.actor?.workstationId ?? null,
+      sourceIp: input.actor?.sourceIp ?? null,
+      action: 'workstation.revoke',
+      entity: 'workstation',
+      entityId: row.id,
+      details: { name: row.name, serial: row.cert_serial, reason: input.reason, endedSessions },
+    });
+    return { workstation: { ...row, revoked_at: input.now, revoked_reason: input.reason }, endedSessions };
+  });
+}

@@ -1,0 +1,68 @@
+import { buildApp, type App } from './app.js';
+import type { Clock } from './clock.js';
+import type { ServerConfig } from './config.js';
+import type { Database } from './db/database.js';
+import { loadTlsMaterial } from './tls.js';
+
+export interface RunningServer {
+  app: App;
+  url: string;
+  close(): Promise<void>;
+}
+
+export class ListenError extends Error {
+  readonly code = 'LISTEN_FAILED';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ListenError';
+  }
+}
+
+/** Builds the app with the configured certificates and listens. The caller owns the database. */
+export async function startServer(deps: { config: ServerConfig; db: Database; clock: Clock }): Promise<RunningServer> {
+  const tls = loadTlsMaterial(deps.config.tls);
+  const app = await buildApp({ config: deps.config, db: deps.db, clock: deps.clock, tls });
+  try {
+    await app.listen({ host: deps.config.host, port: deps.config.port });
+  } catch (error) {
+    await app.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    const where = `${deps.config.host}:${deps.config.port}`;
+    if (code === 'EADDRINUSE') throw new ListenError(`port ${deps.config.port} on ${deps.config.host} is already in use`, { cause: error });
+    if (code === 'EACCES') throw new ListenError(`no permission to listen on ${where}`, { cause: error });
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new ListenError(`address ${deps.config.host} is not available on this machine`, { cause: error });
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : deps.config.port;
+  const host = deps.config.host === '0.0.0.0' || deps.config.host === '::' ? 'localhost' : deps.config.host;
+  const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return { app, url, close: () => app.close() };
+}
+
+/**
+ * SIGTERM/SIGINT: readiness turns false and new requests get 503 while in-flight ones finish, then the
+ * database closes. A second signal or the grace period forces the exit.
+ */
+export function installShutdown(server: RunningServer, db: Database, graceMs: number, log: (line: string) => void): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    log(`${signal} received, shutting down`);
+    const timer = setTimeout(() => {
+      log(`shutdown took longer than ${graceMs} ms, exiting`);
+      process.exit(1);
+    }, graceMs);
+    timer.unref();
+    server
+      .close()
+      .then(() => db.close())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}

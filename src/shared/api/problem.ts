@@ -1,0 +1,42 @@
+import { Type, type Static } from 'typebox';
+
+/**
+ * Stable error codes carried by every HTTP problem response. Clients branch on `code`, never on
+ * `title` or `detail`, so texts may change while codes stay.
+ */
+export const ErrorCode = {
+  validationFailed: 'VALIDATION_FAILED',
+  notFound: 'NOT_FOUND',
+  methodNotAllowed: 'METHOD_NOT_ALLOWED',
+  payloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  unsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
+  clientCertRequired: 'CLIENT_CERT_REQUIRED',
+  clientCertUntrusted: 'CLIENT_CERT_UNTRUSTED',
+  clientCertWrongUsage: 'CLIENT_CERT_WRONG_USAGE',
+  workstationUnknown: 'WORKSTATION_UNKNOWN',
+  workstationRevoked: 'WORKSTATION_REVOKED',
+  tooManyRequests: 'TOO_MANY_REQUESTS',
+  databaseUnavailable: 'DATABASE_UNAVAILABLE',
+  internal: 'INTERNAL',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** RFC 9457 problem details plus the product's stable `code` and the request id for support calls. */
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer({ minimum: 400, maximum: 599 }),
+    code: Type.String(),
+    detail: Type.Optional(Type.String()),
+    instance: Type.Optional(Type.String()),
+    requestId: Type.Optional(Type.String()),
+    errors: Type.Optional(
+      Type.Array(Type.Object({ path: Type.String(), message: Type.String() }), { maxItems: 20 }),
+    ),
+  },
+  { $id: 'Problem' },
+);
+
+export type Problem = Static<typeof Problem>;

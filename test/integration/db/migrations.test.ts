@@ -1,0 +1,183 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrations } from '../../../server/migrations/index.js';
+import { MIGRATION_CONFIG } from '../../../server/src/db/migrate.js';
+import { testBackends } from '../../support/backends.js';
+import { createEmptyDatabase } from '../../support/test-db.js';
+
+/** The parts of the schema a migration may change; compared before up and after down. */
+async function schemaSnapshot(db: Knex): Promise<string> {
+  const q = async (sql: string) => JSON.stringify((await db.raw<{ rows: unknown[] }>(sql)).rows);
+  return [
+    await q(`SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns
+             WHERE table_schema = 'public' AND table_name NOT LIKE 'knex_%' ORDER BY table_name, column_name`),
+    await q(`SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename NOT LIKE 'knex_%' ORDER BY 1, 2`),
+    await q(`SELECT tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1`),
+    await q(`SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' ORDER BY 1`),
+    await q(`SELECT conrelid::regclass::text AS rel, conname, pg_get_constraintdef(oid) AS def FROM pg_constraint
+             WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text NOT LIKE 'knex_%' ORDER BY 1, 2`),
+    await q(`SELECT table_name, privilege_type FROM information_schema.role_table_grants
+             WHERE grantee = 'boxoffice_app' AND table_schema = 'public' ORDER BY 1, 2`),
+    await q(`SELECT nspacl::text AS acl FROM pg_namespace WHERE nspname = 'public'`),
+  ].join('\n');
+}
+
+const tenantId = '00000000-0000-4000-8000-000000000001';
+
+/** Expects a statement to fail; runs it under a savepoint so the surrounding transaction stays usable. */
+async function expectRejects(db: Knex, statement: (t: Knex) => Promise<unknown>, pattern: RegExp): Promise<void> {
+  await expect(db.transaction((t) => statement(t))).rejects.toThrow(pattern);
+}
+
+/** What each migration must establish once it is up. Every migration needs an entry (checked below). */
+const specs: Record<string, (db: Knex) => Promise<void>> = {
+  '20261204120000_create_app_role': async (db) => {
+    const { rows } = await db.raw<{ rows: Array<{ rolsuper: boolean; rolbypassrls: boolean; rolcanlogin: boolean }> }>(
+      `SELECT rolsuper, rolbypassrls, rolcanlogin FROM pg_roles WHERE rolname = 'boxoffice_app'`,
+    );
+    expect(rows).toEqual([{ rolsuper: false, rolbypassrls: false, rolcanlogin: false }]);
+  },
+  '20261204120100_create_tenants': async (db) => {
+    await db('tenants').insert({ id: tenantId, kind: 'operator', code: 'op', name: 'Operator' });
+    await expectRejects(db, (t) => t('tenants').insert({ kind: 'operator', code: 'op2', name: 'Second operator' }), /tenants_single_operator/);
+    await expectRejects(db, (t) => t('tenants').insert({ kind: 'outlet', code: 'orphan', name: 'No parent' }), /check/i);
+    await expectRejects(db, (t) => t('tenants').insert({ kind: 'kiosk', code: 'k1', name: 'Kiosk', parent_id: tenantId }), /check/i);
+    await expectRejects(db, (t) => t('tenants').insert({ kind: 'outlet', code: 'Bad Code', name: 'X', parent_id: tenantId }), /check/i);
+    await db('tenants').insert({ kind: 'outlet', code: 'outlet-1', name: 'Outlet', parent_id: tenantId });
+  },
+  '20261204120200_create_users': async (db) => {
+    const base = { tenant_id: tenantId, display_name: 'A', password_hash: 'x' };
+    await db('users').insert({ ...base, login: 'anna' });
+    await expectRejects(db, (t) => t('users').insert({ ...base, login: 'anna' }), /users_login_unique/);
+    await expectRejects(db, (t) => t('users').insert({ ...base, login: 'Anna Upper' }), /check/i);
+    const [row] = await db('users').where({ login: 'anna' }).select('must_change_password');
+    expect(row).toEqual({ must_change_password: true });
+  },
+  '20261204120300_create_workstations': async (db) => {
+    const base = { tenant_id: tenantId, name: 'kasse-1', cert_not_after: new Date('2030-01-01T00:00:00Z') };
+    await db('workstations').insert({ ...base, cert_serial: 'aa01', cert_fingerprint: 'a'.repeat(64) });
+    await expectRejects(db, (t) => t('workstations').insert({ ...base, cert_serial: 'aa02', cert_fingerprint: 'b'.repeat(64) }), /workstations_live_name/);
+    await db('workstations').where({ cert_serial: 'aa01' }).update({ revoked_at: new Date(), revoked_reason: 'stolen' });
+    await db('workstations').insert({ ...base, cert_serial: 'aa02', cert_fingerprint: 'b'.repeat(64) });
+    await expectRejects(db, (t) => t('workstations').where({ cert_serial: 'aa02' }).update({ revoked_at: new Date() }), /check/i);
+    await expectRejects(db, (t) => t('workstations').insert({ ...base, name: 'x', cert_serial: 'aa03', cert_fingerprint: 'NOTHEX' }), /check/i);
+  },
+  '20261204120400_create_sessions': async (db) => {
+    const user = await db('users').where({ login: 'anna' }).first<{ id: string }>('id');
+    const ws = await db('workstations').where({ cert_serial: 'aa02' }).first<{ id: string }>('id');
+    const now = new Date('2026-12-04T10:00:00Z');
+    const base = {
+      tenant_id: tenantId,
+      user_id: user?.id,
+      workstation_id: ws?.id,
+      cert_fingerprint: 'b'.repeat(64),
+      created_at: now,
+      expires_at: new Date(now.getTime() + 8 * 3600_000),
+      last_seen_at: now,
+    };
+    await db('sessions').insert({ ...base, token_hash: '1'.repeat(64) });
+    await expectRejects(db, (t) => t('sessions').insert({ ...base, token_hash: '2'.repeat(64) }), /sessions_one_active_per_user/);
+    await db('sessions').where({ token_hash: '1'.repeat(64) }).update({ ended_at: now, end_reason: 'logout' });
+    await db('sessions').insert({ ...base, token_hash: '2'.repeat(64) });
+    // The session's user must belong to the session's tenant.
+    await db('sessions').where({ token_hash: '2'.repeat(64) }).update({ ended_at: now, end_reason: 'logout' });
+    const other = await db('tenants').where({ code: 'outlet-1' }).first<{ id: string }>('id');
+    await expectRejects(db, (t) => t('sessions').insert({ ...base, tenant_id: other?.id, token_hash: '3'.repeat(64) }), /foreign key/i);
+  },
+  '20261204120500_create_audit_log': async (db) => {
+    const row = { tenant_id: tenantId, seq: 1, at: new Date(), action: 'test.action', entity: 'test', prev_hash: '0'.repeat(64), hash: 'f'.repeat(64) };
+    await db('audit_log').insert(row);
+    await expectRejects(db, (t) => t('audit_log').insert(row), /duplicate key/);
+    const grants = await db.raw<{ rows: Array<{ privilege_type: string }> }>(
+      `SELECT privilege_type FROM information_schema.role_table_grants WHERE grantee = 'boxoffice_app' AND table_name = 'audit_log' ORDER BY 1`,
+    );
+    expect(grants.rows.map((r) => r.privilege_type)).toEqual(['INSERT', 'SELECT']);
+  },
+  '20261204120600_protect_audit_log': async (db) => {
+    expect(await db('audit_log').count<Array<{ count: number }>>('* as count')).toEqual([{ count: 1 }]);
+    await expectRejects(db, (t) => t('audit_log').update({ action: 'changed' }), /append-only \(UPDATE refused\)/);
+    await expectRejects(db, (t) => t('audit_log').delete(), /append-only \(DELETE refused\)/);
+    await expectRejects(db, (t) => t.raw('TRUNCATE audit_log'), /append-only \(TRUNCATE refused\)/);
+  },
+};
+
+describe('migration list', () => {
+  it('names every file in server/migrations exactly once, in timestamp order', () => {
+    const dir = path.resolve(import.meta.dirname, '../../../server/migrations');
+    const files = readdirSync(dir)
+      .filter((f) => /^\d{14}_.+\.ts$/.test(f))
+      .map((f) => f.replace(/\.ts$/, ''))
+      .sort();
+    expect(migrations.map((m) => m.name)).toEqual(files);
+  });
+
+  it('has a test for every migration', () => {
+    expect(Object.keys(specs).sort()).toEqual(migrations.map((m) => m.name));
+  });
+});
+
+for (const backend of testBackends()) {
+  describe(`migrations on ${backend}`, () => {
+    let admin: Knex;
+    let cleanup: () => Promise<void>;
+
+    beforeAll(async () => {
+      ({ admin, cleanup } = await createEmptyDatabase(backend));
+    });
+    afterAll(async () => {
+      await cleanup();
+    });
+
+    // Sequential by design: each step builds on the previous one, starting from an empty database.
+    for (const migration of migrations) {
+      it(`${migration.name}: up establishes its schema, down restores the previous one, up again`, async () => {
+        const before = await schemaSnapshot(admin);
+        await admin.migrate.up(MIGRATION_CONFIG);
+        const afterUp = await schemaSnapshot(admin);
+        expect(afterUp).not.toBe(before);
+        // Checks write rows; run them in a transaction that is rolled back so down/up see the same state.
+        await admin
+          .transaction(async (trx) => {
+            const spec = specs[migration.name];
+            if (spec === undefined) throw new Error(`no spec for ${migration.name}`);
+            await spec(trx);
+            throw new RollbackSignal();
+          })
+          .catch((error: unknown) => {
+            if (!(error instanceof RollbackSignal)) throw error;
+          });
+        await admin.migrate.down(MIGRATION_CONFIG);
+        expect(await schemaSnapshot(admin)).toBe(before);
+        await admin.migrate.up(MIGRATION_CONFIG);
+        expect(await schemaSnapshot(admin)).toBe(afterUp);
+        await seedFor(admin, migration.name);
+      });
+    }
+
+    it('ends with no pending migration', async () => {
+      const [, pending] = (await admin.migrate.list(MIGRATION_CONFIG)) as [unknown, unknown[]];
+      expect(pending).toEqual([]);
+    });
+  });
+}
+
+class RollbackSignal extends Error {}
+
+/** Rows later specs rely on, inserted after a migration's own check has been rolled back. */
+async function seedFor(db: Knex, name: string): Promise<void> {
+  if (name === '20261204120100_create_tenants') {
+    await db('tenants').insert({ id: tenantId, kind: 'operator', code: 'op', name: 'Operator' });
+    await db('tenants').insert({ kind: 'outlet', code: 'outlet-1', name: 'Outlet', parent_id: tenantId });
+  }
+  if (name === '20261204120200_create_users') {
+    await db('users').insert({ tenant_id: tenantId, display_name: 'A', password_hash: 'x', login: 'anna' });
+  }
+  if (name === '20261204120300_create_workstations') {
+    await db('workstations').insert({ tenant_id: tenantId, name: 'kasse-1', cert_serial: 'aa02', cert_fingerprint: 'b'.repeat(64), cert_not_after: new Date('2030-01-01T00:00:00Z') });
+  }
+  if (name === '20261204120500_create_audit_log') {
+    await db('audit_log').insert({ tenant_id: tenantId, seq: 1, at: new Date(), action: 'test.action', entity: 'test', prev_hash: '0'.repeat(64), hash: 'f'.repeat(64) });
+  }
+}
