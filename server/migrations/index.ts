@@ -9,8 +9,8 @@ import * as protectAuditLog from './20261204120600_protect_audit_log.js';
 
 export interface Migration {
   name: string;
-  up(knex: Knex): Promise<void>;
-  down(knex: Knex): Promise<void>;
+  up: (knex: Knex) => Promise<void>;
+  down: (knex: Knex) => Promise<void>;
 }
 
 /**

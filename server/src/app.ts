@@ -38,13 +38,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     connectionTimeout: deps.config.requestTimeoutMs,
     return503OnClosing: true,
     genReqId: () => randomUUID(),
-    requestIdLogLabel: 'reqId',
     ...(deps.logger !== undefined ? { loggerInstance: deps.logger } : { logger: loggerOptions(deps.config.logLevel) }),
   };
   const app = (
     deps.tls !== undefined ? Fastify({ ...base, https: serverTlsOptions(deps.tls) }) : Fastify(base)
   ).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  // The API speaks JSON only; anything else is refused with 415 before a handler sees it.
+  app.removeContentTypeParser('text/plain');
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
@@ -71,11 +72,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const workstations = createWorkstationRepository();
   await app.register(
     async (api) => {
-      api.addHook('onRequest', requireWorkstation({ knex: deps.db.knex, workstations, clock: deps.clock }));
+      const clientCert = requireWorkstation({ knex: deps.db.knex, workstations, clock: deps.clock });
+      api.addHook('onRequest', clientCert);
       api.addHook('onSend', async (_request, reply) => {
         void reply.header('cache-control', 'no-store');
       });
-      api.setNotFoundHandler((request, reply) =>
+      // Unknown API paths demand the certificate too, so that nobody can map the API without one.
+      api.setNotFoundHandler({ preHandler: clientCert }, (request, reply) =>
         sendProblem(reply, request, { status: 404, code: ErrorCode.notFound, detail: `No route for ${request.method} ${request.url.split('?')[0] ?? ''}` }),
       );
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -193,6 +193,6 @@ function findUnknownKeys(value: Record<string, unknown>): string[] {
       else if (isPlainObject(child) && childSchema.properties !== undefined) walk(child, childSchema, `${prefix}${key}.`);
     }
   };
-  walk(value, ServerConfigSchema as unknown as { properties: Record<string, unknown> }, '');
+  walk(value, ServerConfigSchema, '');
   return unknown;
 }

@@ -1,6 +1,6 @@
-import { constants, type SecureContextOptions } from 'node:crypto';
+import { constants } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { TlsOptions } from 'node:tls';
+import type { SecureContextOptions, TlsOptions } from 'node:tls';
 import { ConfigError } from './config.js';
 
 /**

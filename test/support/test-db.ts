@@ -96,7 +96,7 @@ export async function createEmptyDatabase(backend: Backend): Promise<{ admin: Kn
     const root = mkdtempSync(path.join(tmpdir(), 'boxoffice-pglite-empty-'));
     const pglite = new PGlite(path.join(root, 'pglite'), { parsers: RESULT_PARSERS });
     await pglite.waitReady;
-    const admin = knexFactory({ client: ClientPGLite as unknown as typeof knexFactory.Client, connection: { pglite } as never });
+    const admin = knexFactory({ client: ClientPGLite, connection: { pglite } as never });
     return {
       admin,
       async cleanup() {

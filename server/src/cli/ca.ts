@@ -16,7 +16,7 @@ ca list [--tenant CODE]                 list workstation certificates
 ca revoke SERIAL|ID --reason TEXT       revoke a certificate; its sessions end at once`;
 
 export async function runCa(ctx: CliContext, args: string[]): Promise<void> {
-  const [sub, ...rest] = args;
+  const [sub = '', ...rest] = args;
   const now = systemClock.now();
   switch (sub) {
     case 'init': {
@@ -95,7 +95,7 @@ export async function runCa(ctx: CliContext, args: string[]): Promise<void> {
       return;
     }
     default:
-      throw new UsageError(`unknown ca command "${sub ?? ''}"\n${CA_USAGE}`);
+      throw new UsageError(`unknown ca command "${sub}"\n${CA_USAGE}`);
   }
 }
 

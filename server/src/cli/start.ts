@@ -5,6 +5,7 @@ import type { Database } from '../db/database.js';
 import { caExists, initCa, issueServerCert, loadCa, serverCertNeedsRenewal } from '../modules/ca/store.js';
 import { seedDemo } from '../modules/demo/seed.js';
 import { installShutdown, startServer, type RunningServer } from '../server.js';
+import { loadTlsMaterial } from '../tls.js';
 import { writeIssuedWorkstation } from './ca.js';
 import type { CliContext } from './context.js';
 
@@ -48,6 +49,8 @@ export async function runDemoSeed(ctx: CliContext, db: Database): Promise<void> 
 export async function runStart(ctx: CliContext, options: { demo: boolean }): Promise<{ server: RunningServer; db: Database }> {
   if (options.demo && ctx.config.mode === 'production') throw new ConfigError('--demo is refused in production mode (NODE_ENV=production)');
   await ensurePki(ctx);
+  // Certificate files are checked before the database is opened, so that a wrong path fails fast.
+  loadTlsMaterial(ctx.config.tls);
   const db = await ctx.openDb();
   try {
     if (options.demo) await runDemoSeed(ctx, db);

@@ -64,13 +64,19 @@ export function describeUrl(url: string): string {
   }
 }
 
+type TypeParser = (value: string) => unknown;
+
 const pgTypes = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
+  getTypeParser(oid: number, format?: 'text' | 'binary'): TypeParser {
     const own = RESULT_PARSERS[oid];
     if (own !== undefined && format !== 'binary') return own;
-    return format === undefined ? pg.types.getTypeParser(oid) : pg.types.getTypeParser(oid, format);
+    return (format === undefined ? pg.types.getTypeParser(oid) : pg.types.getTypeParser(oid, format)) as TypeParser;
   },
 };
+
+// knex prints pool and driver warnings to the console; the same failures reach the caller as rejected
+// queries (and from there the log or the CLI's one-line error), so the console copy is dropped.
+const quietKnexLog = { warn: () => undefined, error: () => undefined, deprecate: () => undefined, debug: () => undefined };
 
 /** pg connection settings with the shared type parsers; also used by tools that connect as the owner. */
 export function pgConnection(url: string, connectTimeoutMs = 5000): Knex.PgConnectionConfig {
@@ -90,6 +96,7 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
       connection: pgConnection(options.adminUrl ?? url, connectTimeoutMs),
       pool: { min: 0, max: 1 },
       acquireConnectionTimeout: connectTimeoutMs,
+      log: quietKnexLog,
     });
     try {
       await migrateLatest(admin).catch((error: unknown) => {
@@ -104,6 +111,7 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
     client: 'pg',
     connection: pgConnection(url, connectTimeoutMs),
     acquireConnectionTimeout: connectTimeoutMs,
+    log: quietKnexLog,
     pool: {
       min: 0,
       max: options.poolMax ?? 10,
@@ -142,7 +150,7 @@ async function openPglite(dir: string, options: OpenDatabaseOptions): Promise<Da
     lock.release();
     throw new DatabaseUnavailableError(`cannot open the embedded database in ${dir}: ${(error as Error).message}`, { cause: error });
   }
-  const knex = knexFactory({ client: ClientPGLite as unknown as typeof knexFactory.Client, connection: { pglite } as never });
+  const knex = knexFactory({ client: ClientPGLite, connection: { pglite } as never, log: quietKnexLog });
   const close = async () => {
     try {
       await knex.destroy();

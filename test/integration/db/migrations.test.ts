@@ -120,14 +120,15 @@ describe('migration list', () => {
 
 for (const backend of testBackends()) {
   describe(`migrations on ${backend}`, () => {
+    let empty: Awaited<ReturnType<typeof createEmptyDatabase>>;
     let admin: Knex;
-    let cleanup: () => Promise<void>;
 
     beforeAll(async () => {
-      ({ admin, cleanup } = await createEmptyDatabase(backend));
+      empty = await createEmptyDatabase(backend);
+      admin = empty.admin;
     });
     afterAll(async () => {
-      await cleanup();
+      await empty.cleanup();
     });
 
     // Sequential by design: each step builds on the previous one, starting from an empty database.
