@@ -2,6 +2,17 @@
 import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+
+// Resolves `./x.js` to `./x.ts` the way TypeScript does, so path rules see real files.
+const importSettings = {
+  'import-x/resolver-next': [
+    createTypeScriptImportResolver({
+      project: ['src/shared/tsconfig.json', 'src/main/tsconfig.json', 'src/renderer/tsconfig.json', 'server/tsconfig.json', 'test/tsconfig.json'],
+      noWarnOnMultipleProjects: true,
+    }),
+  ],
+};
 
 /**
  * Architecture boundaries from STYLE.md, as lint rules so that a wrong import fails CI instead of a
@@ -11,6 +22,7 @@ export const boundaries = [
   {
     files: ['src/**/*.{ts,tsx}', 'server/**/*.ts'],
     plugins: { 'import-x': importX },
+    settings: importSettings,
     rules: {
       'import-x/no-restricted-paths': [
         'error',
@@ -113,6 +125,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-explicit-any': 'off',
     },
   },
   ...boundaries,

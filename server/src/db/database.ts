@@ -84,7 +84,7 @@ export function pgConnection(url: string, connectTimeoutMs = 5000): Knex.PgConne
     connectionString: url,
     connectionTimeoutMillis: connectTimeoutMs,
     application_name: 'boxoffice',
-    types: pgTypes as unknown as Knex.PgConnectionConfig['types'],
+    types: pgTypes as unknown as NonNullable<Knex.PgConnectionConfig['types']>,
   };
 }
 

@@ -64,7 +64,7 @@ export async function issueWorkstation(
   const encryptedKeyPem = createPrivateKey(cert.keyPem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase }).toString();
 
   const workstation = await knex.transaction(async (trx) => {
-    const live = await trx('workstations').where({ tenant_id: tenant.id, name }).whereNull('revoked_at').first('id');
+    const live = await trx('workstations').where({ tenant_id: tenant.id, name }).whereNull('revoked_at').first<{ id: string } | undefined>('id');
     if (live !== undefined) throw new WorkstationError('WORKSTATION_NAME_TAKEN', `tenant ${tenant.code} already has a live workstation "${name}"; revoke it first`);
     const row = await workstations.insert(trx, {
       tenantId: tenant.id,

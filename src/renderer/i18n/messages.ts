@@ -1,0 +1,46 @@
+/**
+ * UI texts, German first (STYLE.md habit 11). `en` is typed against the keys of `de`, so a key missing
+ * in either language is a compile error; test/unit/renderer checks the same at run time.
+ */
+
+export const LANGUAGES = ['de', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/**
+ * Language names in their own language (endonyms), the same in every UI language: someone who cannot
+ * read the current language still recognises their own.
+ */
+export const LANGUAGE_NAMES: Readonly<Record<Language, string>> = { de: 'Deutsch', en: 'English' };
+
+export const de = {
+  'app.title': 'Kasse & Druckstation',
+  'language.label': 'Sprache',
+  'status.heading': 'Systemstatus',
+  'status.checking': 'Verbindung zum Server wird geprüft …',
+  'status.reachable': 'Server erreichbar',
+  'status.unreachable': 'Server nicht erreichbar',
+  'status.unreachableHint':
+    'Bitte Netzwerkverbindung prüfen und dann „Erneut prüfen“ wählen. Bleibt der Fehler, die IT-Betreuung verständigen.',
+  'status.retry': 'Erneut prüfen',
+  'status.shellReady': 'Station-Shell bereit',
+  'status.version': 'Version {version}',
+} satisfies Record<string, string>;
+
+export type MessageKey = keyof typeof de;
+export type Messages = Readonly<Record<MessageKey, string>>;
+
+export const en: Messages = {
+  'app.title': 'Kasse & Druckstation',
+  'language.label': 'Language',
+  'status.heading': 'System status',
+  'status.checking': 'Checking the connection to the server …',
+  'status.reachable': 'Server reachable',
+  'status.unreachable': 'Server not reachable',
+  'status.unreachableHint':
+    'Please check the network connection, then choose “Check again”. If the problem persists, contact IT support.',
+  'status.retry': 'Check again',
+  'status.shellReady': 'Station shell ready',
+  'status.version': 'Version {version}',
+};
+
+export const MESSAGES: Readonly<Record<Language, Messages>> = { de, en };
