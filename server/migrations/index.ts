@@ -6,6 +6,7 @@ import * as createWorkstations from './20261204120300_create_workstations.js';
 import * as createSessions from './20261204120400_create_sessions.js';
 import * as createAuditLog from './20261204120500_create_audit_log.js';
 import * as protectAuditLog from './20261204120600_protect_audit_log.js';
+import * as enableRowLevelSecurity from './20261204130000_enable_row_level_security.js';
 
 export interface Migration {
   name: string;
@@ -25,4 +26,5 @@ export const migrations: readonly Migration[] = [
   { name: '20261204120400_create_sessions', ...createSessions },
   { name: '20261204120500_create_audit_log', ...createAuditLog },
   { name: '20261204120600_protect_audit_log', ...protectAuditLog },
+  { name: '20261204130000_enable_row_level_security', ...enableRowLevelSecurity },
 ];

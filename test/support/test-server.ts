@@ -1,5 +1,6 @@
 import { buildApp, type App } from '../../server/src/app.js';
 import { systemClock, type Clock } from '../../server/src/clock.js';
+import { inTenant } from '../../server/src/db/tenant-scope.js';
 import { createWorkstationRepository } from '../../server/src/modules/workstations/repository.js';
 import type { Backend } from './backends.js';
 import { createTestPki, type KeyPair, type TestPki } from './pki.js';
@@ -30,7 +31,9 @@ export async function startTestServer(backend: Backend, options: { clock?: Clock
   const repo = createWorkstationRepository();
   const registerWorkstation = async (tenantId: string, name: string, cert?: KeyPair) => {
     const pair = cert ?? (await pki.client(name));
-    const row = await repo.insert(tdb.db.knex, { tenantId, name, certSerial: pair.serialHex, certFingerprint: pair.fingerprint256, certNotAfter: pair.notAfter });
+    const row = await inTenant(tdb.db.knex, { tenantId }, (trx) =>
+      repo.insert(trx, { tenantId, name, certSerial: pair.serialHex, certFingerprint: pair.fingerprint256, certNotAfter: pair.notAfter }),
+    );
     return { ...pair, id: row.id };
   };
   const workstation = await registerWorkstation(tenants.outlet, 'kasse-1');

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../clock.js';
 import { initCa, issueServerCert, loadCa } from '../modules/ca/store.js';
+import { inTenant } from '../db/tenant-scope.js';
+import { operatorScope } from '../modules/tenants/operator-scope.js';
 import { createWorkstationRepository } from '../modules/workstations/repository.js';
 import { issueWorkstation, revokeWorkstation, type IssuedWorkstation } from '../modules/workstations/service.js';
 import type { CliContext } from './context.js';
@@ -47,7 +49,7 @@ export async function runCa(ctx: CliContext, args: string[]): Promise<void> {
       const ca = loadCa(ctx.ca, ctx.caPassphrase);
       const db = await ctx.openDb();
       try {
-        const issued = await issueWorkstation(db.knex, ca, {
+        const issued = await issueWorkstation(db.knex, ca, await operatorScope(db.knex), {
           tenantCode: values.tenant,
           name: values.name,
           now,
@@ -67,7 +69,7 @@ export async function runCa(ctx: CliContext, args: string[]): Promise<void> {
       const { values } = parseArgs({ args: rest, options: { tenant: { type: 'string' } }, strict: true });
       const db = await ctx.openDb();
       try {
-        const rows = await createWorkstationRepository().list(db.knex);
+        const rows = await inTenant(db.knex, await operatorScope(db.knex), (trx) => createWorkstationRepository().list(trx));
         const shown = values.tenant === undefined ? rows : rows.filter((r) => r.tenant_code === values.tenant);
         ctx.out(['tenant', 'name', 'serial', 'valid until', 'status', 'id'].join('\t'));
         for (const r of shown) {
@@ -87,7 +89,7 @@ export async function runCa(ctx: CliContext, args: string[]): Promise<void> {
       if (reason === undefined || reason.length < 3) throw new UsageError('ca revoke needs --reason TEXT (at least 3 characters)');
       const db = await ctx.openDb();
       try {
-        const result = await revokeWorkstation(db.knex, { key, reason, now });
+        const result = await revokeWorkstation(db.knex, await operatorScope(db.knex), { key, reason, now });
         ctx.out(`revoked ${result.workstation.name} (serial ${result.workstation.cert_serial}); ${result.endedSessions} session(s) ended`);
       } finally {
         await db.close();

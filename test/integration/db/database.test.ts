@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertSafeAppRole, DatabaseRoleError } from '../../../server/src/db/database.js';
+import { inTenant } from '../../../server/src/db/tenant-scope.js';
 import { appendAudit } from '../../../server/src/modules/audit/repository.js';
 import { chainHash, GENESIS_HASH } from '../../../server/src/modules/audit/chain.js';
 import { testBackends } from '../../support/backends.js';
@@ -64,9 +65,9 @@ for (const backend of testBackends()) {
       await expect(tdb.db.knex.raw('DROP TABLE tenants')).rejects.toThrow(/must be owner/);
       await expect(tdb.db.knex.raw('CREATE TABLE sneaky (id int)')).rejects.toThrow(/permission denied/);
       await expect(tdb.db.knex('tenants').delete()).rejects.toThrow(/permission denied/);
-      await tdb.db.knex.transaction((trx) => appendAudit(trx, { tenantId, at: new Date(), action: 'test.first', entity: 'test' }));
-      await expect(tdb.db.knex('audit_log').update({ action: 'test.changed' })).rejects.toThrow(/permission denied/);
-      await expect(tdb.db.knex('audit_log').delete()).rejects.toThrow(/permission denied/);
+      await inTenant(tdb.db.knex, { tenantId }, (trx) => appendAudit(trx, { tenantId, at: new Date(), action: 'test.first', entity: 'test' }));
+      await expect(inTenant(tdb.db.knex, { tenantId }, (trx) => trx('audit_log').update({ action: 'test.changed' }))).rejects.toThrow(/permission denied/);
+      await expect(inTenant(tdb.db.knex, { tenantId }, (trx) => trx('audit_log').delete())).rejects.toThrow(/permission denied/);
       await expect(tdb.db.knex.raw('TRUNCATE audit_log')).rejects.toThrow(/permission denied/);
     });
 
@@ -80,11 +81,11 @@ for (const backend of testBackends()) {
 
     it('chains audit rows per tenant with hashes that can be recomputed from the stored rows', async () => {
       const at = new Date('2026-12-04T12:00:00.123Z');
-      await tdb.db.knex.transaction(async (trx) => {
+      await inTenant(tdb.db.knex, { tenantId }, async (trx) => {
         await appendAudit(trx, { tenantId, at, action: 'test.second', entity: 'thing', entityId: 'x1', details: { z: 1, a: 'ü' }, sourceIp: '192.0.2.1' });
         await appendAudit(trx, { tenantId, at, action: 'test.third', entity: 'thing', details: {} });
       });
-      const rows = await tdb.db.knex('audit_log').where({ tenant_id: tenantId }).orderBy('seq');
+      const rows = await inTenant(tdb.db.knex, { tenantId }, (trx) => trx('audit_log').where({ tenant_id: tenantId }).orderBy('seq'));
       expect(rows.map((r) => r.seq)).toEqual([1, 2, 3]);
       let prev = GENESIS_HASH;
       for (const r of rows) {
@@ -107,14 +108,15 @@ for (const backend of testBackends()) {
     });
 
     it('writes nothing when the surrounding transaction fails', async () => {
-      const before = await tdb.db.knex('audit_log').count<Array<{ count: number }>>('* as count');
+      const count = () => inTenant(tdb.db.knex, { tenantId }, (trx) => trx('audit_log').count<Array<{ count: number }>>('* as count'));
+      const before = await count();
       await expect(
-        tdb.db.knex.transaction(async (trx) => {
+        inTenant(tdb.db.knex, { tenantId }, async (trx) => {
           await appendAudit(trx, { tenantId, at: new Date(), action: 'test.rolled_back', entity: 'thing' });
           throw new Error('business rule failed');
         }),
       ).rejects.toThrow('business rule failed');
-      expect(await tdb.db.knex('audit_log').count<Array<{ count: number }>>('* as count')).toEqual(before);
+      expect(await count()).toEqual(before);
     });
   });
 }

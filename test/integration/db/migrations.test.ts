@@ -101,6 +101,21 @@ const specs: Record<string, (db: Knex) => Promise<void>> = {
     await expectRejects(db, (t) => t('audit_log').delete(), /append-only \(DELETE refused\)/);
     await expectRejects(db, (t) => t.raw('TRUNCATE audit_log'), /append-only \(TRUNCATE refused\)/);
   },
+  '20261204130000_enable_row_level_security': async (db) => {
+    const { rows } = await db.raw<{ rows: Array<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }> }>(
+      `SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class
+        WHERE relname IN ('tenants', 'users', 'workstations', 'sessions', 'audit_log') ORDER BY relname`,
+    );
+    expect(rows).toEqual(
+      ['audit_log', 'sessions', 'tenants', 'users', 'workstations'].map((relname) => ({ relname, relrowsecurity: true, relforcerowsecurity: true })),
+    );
+    // As the application role, without a tenant nothing is visible; with one, only that tenant.
+    await db.raw('SET LOCAL ROLE boxoffice_app');
+    expect(await db('users').select('login')).toEqual([]);
+    expect(await db('tenants').select('code')).toEqual([{ code: 'op' }]);
+    await db.raw(`SELECT set_config('app.tenant_id', ?, true)`, [tenantId]);
+    expect(await db('users').select('login')).toEqual([{ login: 'anna' }]);
+  },
 };
 
 describe('migration list', () => {

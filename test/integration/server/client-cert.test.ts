@@ -103,14 +103,14 @@ for (const backend of testBackends()) {
             .returning<Array<{ id: string }>>('id');
           return session!.id;
         });
-        const result = await revokeWorkstation(server.tdb.db.knex, { key: ws.serialHex, reason: 'Gerät gestohlen', now });
+        const result = await revokeWorkstation(server.tdb.db.knex, { tenantId: server.tenants.outlet }, { key: ws.serialHex, reason: 'Gerät gestohlen', now });
         expect(result.endedSessions).toBe(1);
         const after = await get('/api/v1/whoami', identity, agent);
         expect(after.status).toBe(403);
         expect(after.json.code).toBe('WORKSTATION_REVOKED');
         const session = await server.tdb.asAdmin((admin) => admin('sessions').where({ id: sessionId }).first('end_reason'));
         expect(session).toEqual({ end_reason: 'workstation_revoked' });
-        const audit = await server.tdb.db.knex('audit_log').where({ action: 'workstation.revoke', entity_id: ws.id }).first('details');
+        const audit = await server.tdb.asAdmin((admin) => admin('audit_log').where({ action: 'workstation.revoke', entity_id: ws.id }).first('details'));
         expect(audit?.details).toMatchObject({ reason: 'Gerät gestohlen', endedSessions: 1 });
       } finally {
         agent.destroy();

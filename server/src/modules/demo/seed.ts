@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { inTenant } from '../../db/tenant-scope.js';
 import type { TenantKind } from '../../../../src/shared/api/system.js';
 import { appendAudit } from '../audit/repository.js';
 import type { CaMaterialPair } from '../ca/store.js';
@@ -85,12 +87,14 @@ export async function seedDemo(knex: Knex, ca: CaMaterialPair, now: Date): Promi
   );
 
   // One transaction: a failure half-way leaves no partial demo behind that the next run would skip.
+  // It acts as the (new) operator over its sub-tenants.
+  const operatorId = randomUUID();
+  const scope = { tenantId: operatorId, includeChildren: true };
   const workstations: IssuedWorkstation[] = [];
-  await knex.transaction(async (trx) => {
-    let operatorId: string | null = null;
+  await inTenant(knex, scope, async (trx) => {
     for (const t of DEMO_TENANTS) {
-      const tenant = await tenants.insert(trx, { kind: t.kind, code: t.code, name: t.name, parentId: t.kind === 'operator' ? null : operatorId });
-      if (t.kind === 'operator') operatorId = tenant.id;
+      const operator = t.kind === 'operator';
+      const tenant = await tenants.insert(trx, { ...(operator ? { id: operatorId } : {}), kind: t.kind, code: t.code, name: t.name, parentId: operator ? null : operatorId });
       await appendAudit(trx, { tenantId: tenant.id, at: now, action: 'tenant.create', entity: 'tenant', entityId: tenant.id, details: { code: t.code, kind: t.kind, source: 'demo' } });
       for (const u of plan.filter((p) => p.tenant === t.code)) {
         const user = await users.insert(trx, {
@@ -104,7 +108,7 @@ export async function seedDemo(knex: Knex, ca: CaMaterialPair, now: Date): Promi
         });
         await appendAudit(trx, { tenantId: tenant.id, at: now, action: 'user.create', entity: 'user', entityId: user.id, details: { login: u.login, source: 'demo' } });
       }
-      for (const name of t.workstations) workstations.push(await issueWorkstation(trx, ca, { tenantCode: t.code, name, now }));
+      for (const name of t.workstations) workstations.push(await issueWorkstation(trx, ca, scope, { tenantCode: t.code, name, now }));
     }
   });
   return { created: true, users: plan.map(({ tenant, login, initialPassword }) => ({ tenant, login, initialPassword })), workstations };

@@ -15,12 +15,13 @@ export function createTenantRepository() {
     findByCode(db: Knex | Knex.Transaction, code: string): Promise<TenantRow | undefined> {
       return db('tenants').where({ code }).first<TenantRow | undefined>('*');
     },
+    /** Visible without a tenant scope: the operator is the platform itself. */
     findOperator(db: Knex | Knex.Transaction): Promise<TenantRow | undefined> {
       return db('tenants').where({ kind: 'operator' }).first<TenantRow | undefined>('*');
     },
-    async insert(db: Knex | Knex.Transaction, input: { kind: TenantKind; code: string; name: string; parentId: string | null }): Promise<TenantRow> {
+    async insert(db: Knex | Knex.Transaction, input: { id?: string; kind: TenantKind; code: string; name: string; parentId: string | null }): Promise<TenantRow> {
       const [row] = await db('tenants')
-        .insert({ kind: input.kind, code: input.code, name: input.name, parent_id: input.parentId })
+        .insert({ ...(input.id === undefined ? {} : { id: input.id }), kind: input.kind, code: input.code, name: input.name, parent_id: input.parentId })
         .returning<TenantRow[]>('*');
       if (row === undefined) throw new Error('insert returned no row');
       return row;

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { TenantKind } from '../../../../src/shared/api/system.js';
+import { setTenantScope } from '../../db/tenant-scope.js';
 
 export interface WorkstationRow {
   id: string;
@@ -30,11 +31,20 @@ export interface NewWorkstation {
 /** knex only; every method takes the connection or transaction to run on. */
 export function createWorkstationRepository() {
   return {
-    async findByFingerprint(db: Knex | Knex.Transaction, fingerprint: string): Promise<WorkstationWithTenant | undefined> {
-      return db('workstations as w')
-        .join('tenants as t', 't.id', 'w.tenant_id')
-        .where('w.cert_fingerprint', fingerprint)
-        .first<WorkstationWithTenant | undefined>('w.*', 't.code as tenant_code', 't.name as tenant_name', 't.kind as tenant_kind');
+    /**
+     * The workstation whose certificate the peer presented, before any tenant is known: row-level
+     * security lets this transaction see exactly the row with that fingerprint, then its tenant.
+     */
+    async findByFingerprint(knex: Knex, fingerprint: string): Promise<WorkstationWithTenant | undefined> {
+      return knex.transaction(async (trx) => {
+        await trx.raw(`SELECT set_config('app.auth_fingerprint', ?, true)`, [fingerprint]);
+        const ws = await trx('workstations').where('cert_fingerprint', fingerprint).first<WorkstationRow | undefined>('*');
+        if (ws === undefined) return undefined;
+        await setTenantScope(trx, { tenantId: ws.tenant_id });
+        const tenant = await trx('tenants').where('id', ws.tenant_id).first<{ code: string; name: string; kind: TenantKind } | undefined>('code', 'name', 'kind');
+        if (tenant === undefined) return undefined;
+        return { ...ws, tenant_code: tenant.code, tenant_name: tenant.name, tenant_kind: tenant.kind };
+      });
     },
 
     async insert(db: Knex | Knex.Transaction, input: NewWorkstation): Promise<WorkstationRow> {

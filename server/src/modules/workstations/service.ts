@@ -4,6 +4,7 @@ import { issueClientCertificate } from '../../pki/x509.js';
 import { appendAudit } from '../audit/repository.js';
 import type { CaMaterialPair } from '../ca/store.js';
 import { createTenantRepository } from '../tenants/repository.js';
+import { inTenant, type TenantScope } from '../../db/tenant-scope.js';
 import { createWorkstationRepository, type WorkstationRow } from './repository.js';
 import { createPrivateKey } from 'node:crypto';
 
@@ -43,12 +44,13 @@ export interface Actor {
 export async function issueWorkstation(
   knex: Knex,
   ca: CaMaterialPair,
+  scope: TenantScope,
   input: { tenantCode: string; name: string; now: Date; validityDays?: number; passphrase?: string; actor?: Actor },
 ): Promise<IssuedWorkstation> {
   const tenants = createTenantRepository();
   const workstations = createWorkstationRepository();
   const name = input.name.trim();
-  const tenant = await tenants.findByCode(knex, input.tenantCode);
+  const tenant = await inTenant(knex, scope, (trx) => tenants.findByCode(trx, input.tenantCode));
   if (tenant === undefined) throw new WorkstationError('TENANT_NOT_FOUND', `no tenant with code "${input.tenantCode}"`);
 
   const cert = await issueClientCertificate(ca, {
@@ -63,7 +65,7 @@ export async function issueWorkstation(
   const p12 = buildPkcs12({ keyPem: cert.keyPem, certPem: cert.certPem, chainPems: [ca.certPem], passphrase, friendlyName: `${tenant.code}/${name}` });
   const encryptedKeyPem = createPrivateKey(cert.keyPem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase }).toString();
 
-  const workstation = await knex.transaction(async (trx) => {
+  const workstation = await inTenant(knex, scope, async (trx) => {
     const live = await trx('workstations').where({ tenant_id: tenant.id, name }).whereNull('revoked_at').first<{ id: string } | undefined>('id');
     if (live !== undefined) throw new WorkstationError('WORKSTATION_NAME_TAKEN', `tenant ${tenant.code} already has a live workstation "${name}"; revoke it first`);
     const row = await workstations.insert(trx, {
@@ -95,10 +97,11 @@ export async function issueWorkstation(
  */
 export async function revokeWorkstation(
   knex: Knex,
+  scope: TenantScope,
   input: { key: string; reason: string; now: Date; actor?: Actor },
 ): Promise<{ workstation: WorkstationRow; endedSessions: number }> {
   const workstations = createWorkstationRepository();
-  return knex.transaction(async (trx) => {
+  return inTenant(knex, scope, async (trx) => {
     const row = await workstations.findBySerialOrId(trx, input.key);
     if (row === undefined) throw new WorkstationError('WORKSTATION_NOT_FOUND', `no workstation with id or serial "${input.key}"`);
     const revoked = await workstations.revoke(trx, row.id, input.reason, input.now);
