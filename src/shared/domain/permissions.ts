@@ -1,0 +1,50 @@
+/**
+ * Every right the server checks. Names are stable: they are stored in the database and shown in the UI.
+ * Role templates are presets only; what a user holds is the list of rights granted to them.
+ */
+export const PERMISSIONS = [
+  'sales.sell',
+  'sales.cancel',
+  'tickets.print',
+  'tickets.reprint',
+  'stock.manage',
+  'entry.scan',
+  'invoices.view',
+  'invoices.issue',
+  'invoices.cancel',
+  'payments.book',
+  'events.manage',
+  'users.manage',
+  'workstations.manage',
+  'audit.view',
+  'reports.view',
+  // Operator only: create tenants and act on sub-tenants' users and workstations.
+  'tenants.manage',
+] as const;
+
+export type Permission = (typeof PERMISSIONS)[number];
+
+export function isPermission(value: string): value is Permission {
+  return (PERMISSIONS as readonly string[]).includes(value);
+}
+
+export const ROLE_TEMPLATES = {
+  clerk: ['sales.sell', 'sales.cancel', 'tickets.print', 'reports.view'],
+  entry: ['entry.scan'],
+  accountant: ['invoices.view', 'invoices.issue', 'invoices.cancel', 'payments.book', 'reports.view'],
+  manager: [
+    'sales.sell',
+    'sales.cancel',
+    'tickets.print',
+    'tickets.reprint',
+    'stock.manage',
+    'entry.scan',
+    'events.manage',
+    'users.manage',
+    'workstations.manage',
+    'audit.view',
+    'reports.view',
+  ],
+} as const satisfies Record<string, readonly Permission[]>;
+
+export type RoleTemplate = keyof typeof ROLE_TEMPLATES;
