@@ -7,6 +7,10 @@ import * as createSessions from './20261204120400_create_sessions.js';
 import * as createAuditLog from './20261204120500_create_audit_log.js';
 import * as protectAuditLog from './20261204120600_protect_audit_log.js';
 import * as enableRowLevelSecurity from './20261204130000_enable_row_level_security.js';
+import * as createUserPermissions from './20261204130100_create_user_permissions.js';
+import * as createPasswordHistory from './20261204130200_create_password_history.js';
+import * as createLoginAttempts from './20261204130300_create_login_attempts.js';
+import * as addUserLockoutReset from './20261204130400_add_user_lockout_reset.js';
 
 export interface Migration {
   name: string;
@@ -27,4 +31,8 @@ export const migrations: readonly Migration[] = [
   { name: '20261204120500_create_audit_log', ...createAuditLog },
   { name: '20261204120600_protect_audit_log', ...protectAuditLog },
   { name: '20261204130000_enable_row_level_security', ...enableRowLevelSecurity },
+  { name: '20261204130100_create_user_permissions', ...createUserPermissions },
+  { name: '20261204130200_create_password_history', ...createPasswordHistory },
+  { name: '20261204130300_create_login_attempts', ...createLoginAttempts },
+  { name: '20261204130400_add_user_lockout_reset', ...addUserLockoutReset },
 ];

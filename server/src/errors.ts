@@ -1,4 +1,6 @@
-import { ErrorCode } from '../../src/shared/api/problem.js';
+import { ErrorCode, type Problem } from '../../src/shared/api/problem.js';
+
+export type ProblemExtra = Pick<Problem, 'errors' | 'retryAfterSeconds' | 'reason' | 'failedRules'>;
 
 /**
  * An error whose status, code and message may be shown to the client. Anything else that escapes a
@@ -9,7 +11,7 @@ export class AppError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly extra: { errors?: Array<{ path: string; message: string }> } = {},
+    readonly extra: ProblemExtra = {},
   ) {
     super(message);
     this.name = 'AppError';

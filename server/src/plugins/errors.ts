@@ -29,6 +29,12 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, proble
   };
   if (problem.detail !== undefined) body.detail = problem.detail;
   if (problem.errors !== undefined) body.errors = problem.errors;
+  if (problem.retryAfterSeconds !== undefined) {
+    body.retryAfterSeconds = problem.retryAfterSeconds;
+    void reply.header('retry-after', String(problem.retryAfterSeconds));
+  }
+  if (problem.reason !== undefined) body.reason = problem.reason;
+  if (problem.failedRules !== undefined) body.failedRules = problem.failedRules;
   return reply.code(problem.status).type('application/problem+json; charset=utf-8').send(body);
 }
 

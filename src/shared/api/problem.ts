@@ -35,6 +35,12 @@ export const Problem = Type.Object(
     errors: Type.Optional(
       Type.Array(Type.Object({ path: Type.String(), message: Type.String() }), { maxItems: 20 }),
     ),
+    /** With 429: when to try again. */
+    retryAfterSeconds: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** With SESSION_ENDED: why (superseded, logout, password_changed, …), so the station can say so. */
+    reason: Type.Optional(Type.String()),
+    /** With PASSWORD_REJECTED: the ids of the rules the password failed. */
+    failedRules: Type.Optional(Type.Array(Type.String())),
   },
   { $id: 'Problem' },
 );

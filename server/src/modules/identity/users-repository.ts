@@ -13,6 +13,7 @@ export interface UserRow {
   created_by: string | null;
   created_at: Date;
   updated_at: Date;
+  lockout_reset_at: Date | null;
 }
 
 export interface NewUser {
@@ -46,6 +47,15 @@ export function createUserRepository() {
     },
     findByLogin(db: Knex | Knex.Transaction, login: string): Promise<UserRow | undefined> {
       return db('users').where({ login }).first<UserRow | undefined>('*');
+    },
+    findById(db: Knex | Knex.Transaction, id: string): Promise<UserRow | undefined> {
+      return db('users').where({ id }).first<UserRow | undefined>('*');
+    },
+    list(db: Knex | Knex.Transaction): Promise<UserRow[]> {
+      return db('users').orderBy('login').select<UserRow[]>('*');
+    },
+    async update(db: Knex | Knex.Transaction, id: string, changes: Partial<Omit<UserRow, 'id' | 'tenant_id' | 'created_at'>>): Promise<void> {
+      await db('users').where({ id }).update(changes);
     },
   };
 }
