@@ -12,18 +12,30 @@ import type { Database } from './db/database.js';
 import { loggerOptions } from './logger.js';
 import { createWorkstationRepository } from './modules/workstations/repository.js';
 import { healthRoutes, whoAmIRoutes } from './modules/system/routes.js';
+import { auditRoutes } from './modules/audit/routes.js';
+import { createAuthService } from './modules/identity/auth-service.js';
+import { createPasswordPolicy, type PasswordPolicy } from './modules/identity/password-policy.js';
+import { authRoutes } from './modules/identity/routes.js';
+import { usersRoutes } from './modules/identity/users-routes.js';
+import { createUsersService } from './modules/identity/users-service.js';
+import { workstationRoutes } from './modules/workstations/routes.js';
 import { requireWorkstation } from './plugins/client-cert.js';
+import { requireAuthDeclaration, sessionAuthHook, workstationOnly } from './plugins/session-auth.js';
 import { registerErrorHandling, sendProblem } from './plugins/errors.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { serverTlsOptions, type TlsMaterial } from './tls.js';
 
 export interface AppDeps {
-  config: Pick<ServerConfig, 'logLevel' | 'bodyLimitBytes' | 'requestTimeoutMs' | 'rendererDir'>;
+  config: Pick<ServerConfig, 'logLevel' | 'bodyLimitBytes' | 'requestTimeoutMs' | 'rendererDir' | 'sessions'>;
   db: Database;
   clock: Clock;
   /** Without TLS material the app serves plain HTTP, which only `app.inject` tests use; the API then refuses every request. */
   tls?: TlsMaterial;
   logger?: Logger;
+  /** Defaults to the shipped rules and common-password list. */
+  passwordPolicy?: PasswordPolicy;
+  /** Tests replace the password check to prove when it is (not) reached. */
+  verifyPassword?: (password: string, hash: string) => Promise<boolean>;
 }
 
 export type App = FastifyInstance;
@@ -70,10 +82,20 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(healthRoutes, { db: deps.db, isShuttingDown: () => shuttingDown });
 
   const workstations = createWorkstationRepository();
+  const auth = createAuthService({
+    knex: deps.db.knex,
+    clock: deps.clock,
+    passwordPolicy: deps.passwordPolicy ?? createPasswordPolicy(),
+    sessions: { absoluteMs: deps.config.sessions.absoluteHours * 3600_000, idleMs: deps.config.sessions.idleMinutes * 60_000 },
+    ...(deps.verifyPassword === undefined ? {} : { verifyPassword: deps.verifyPassword }),
+  });
+  const users = createUsersService({ knex: deps.db.knex, clock: deps.clock, auth });
   await app.register(
     async (api) => {
+      requireAuthDeclaration(api);
       const clientCert = requireWorkstation({ knex: deps.db.knex, workstations, clock: deps.clock });
       api.addHook('onRequest', clientCert);
+      api.addHook('onRequest', sessionAuthHook(auth));
       api.addHook('onSend', async (_request, reply) => {
         void reply.header('cache-control', 'no-store');
       });
@@ -81,8 +103,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       api.setNotFoundHandler({ preHandler: clientCert }, (request, reply) =>
         sendProblem(reply, request, { status: 404, code: ErrorCode.notFound, detail: `No route for ${request.method} ${request.url.split('?')[0] ?? ''}` }),
       );
-      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      api.get('/openapi.json', { config: workstationOnly(), schema: { hide: true } }, async () => app.swagger());
       await api.register(whoAmIRoutes);
+      await api.register(authRoutes, { auth });
+      await api.register(usersRoutes, { users, auth, knex: deps.db.knex, clock: deps.clock });
+      await api.register(workstationRoutes, { knex: deps.db.knex, clock: deps.clock });
+      await api.register(auditRoutes, { knex: deps.db.knex });
     },
     { prefix: '/api' },
   );

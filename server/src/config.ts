@@ -41,6 +41,12 @@ export const ServerConfigSchema = Type.Object({
   bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 50 * 1024 * 1024 }),
   requestTimeoutMs: Type.Integer({ minimum: 1000, maximum: 600_000 }),
   shutdownGraceMs: Type.Integer({ minimum: 0, maximum: 600_000 }),
+  sessions: Type.Object({
+    /** Absolute session lifetime; the product brief requires sessions to end after 8 hours at the latest. */
+    absoluteHours: Type.Number({ minimum: 0.25, maximum: 8 }),
+    /** Inactivity after which a session ends; 0 switches the idle timeout off. */
+    idleMinutes: Type.Integer({ minimum: 0, maximum: 480 }),
+  }),
   /** Directory of the built renderer, served at /app/ for back-office work in a browser. */
   rendererDir: Type.String({ minLength: 1 }),
 });
@@ -75,6 +81,8 @@ const ENV_KEYS = {
   BOXOFFICE_REQUEST_TIMEOUT_MS: 'requestTimeoutMs',
   BOXOFFICE_SHUTDOWN_GRACE_MS: 'shutdownGraceMs',
   BOXOFFICE_RENDERER_DIR: 'rendererDir',
+  BOXOFFICE_SESSION_ABSOLUTE_HOURS: 'sessions.absoluteHours',
+  BOXOFFICE_SESSION_IDLE_MINUTES: 'sessions.idleMinutes',
 } as const;
 
 /** Documented in the README's configuration reference; kept here so the two can be compared in a test. */
@@ -118,6 +126,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ServerConfig {
     requestTimeoutMs: 30_000,
     shutdownGraceMs: 10_000,
     rendererDir: path.resolve(cwd, 'build/renderer'),
+    sessions: { absoluteHours: 8, idleMinutes: 60 },
   };
   const merged = mergeDeep(structuredClone(defaults), raw);
 

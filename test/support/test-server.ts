@@ -2,6 +2,7 @@ import { buildApp, type App } from '../../server/src/app.js';
 import { systemClock, type Clock } from '../../server/src/clock.js';
 import { inTenant } from '../../server/src/db/tenant-scope.js';
 import { createWorkstationRepository } from '../../server/src/modules/workstations/repository.js';
+import { testAppConfig } from './app-config.js';
 import type { Backend } from './backends.js';
 import { createTestPki, type KeyPair, type TestPki } from './pki.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
@@ -38,7 +39,7 @@ export async function startTestServer(backend: Backend, options: { clock?: Clock
   };
   const workstation = await registerWorkstation(tenants.outlet, 'kasse-1');
   const app = await buildApp({
-    config: { logLevel: 'silent', bodyLimitBytes: 64 * 1024, requestTimeoutMs: 10_000, rendererDir: '/nonexistent' },
+    config: testAppConfig(),
     db: tdb.db,
     clock,
     tls: { cert: pki.server.certPem, key: pki.server.keyPem, ca: pki.ca.certPem },

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../../server/src/app.js';
 import { systemClock } from '../../../server/src/clock.js';
 import { AppError } from '../../../server/src/errors.js';
+import { testAppConfig } from '../../support/app-config.js';
 import { testBackends } from '../../support/backends.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-db.js';
 
@@ -15,7 +16,7 @@ describe('errors leave the server as problem JSON with a stable code', () => {
   beforeAll(async () => {
     tdb = await createTestDatabase(backend);
     app = await buildApp({
-      config: { logLevel: 'silent', bodyLimitBytes: 1024, requestTimeoutMs: 5000, rendererDir: '/nonexistent' },
+      config: testAppConfig({ bodyLimitBytes: 1024 }),
       db: tdb.db,
       clock: systemClock,
     });
@@ -92,7 +93,7 @@ describe('errors leave the server as problem JSON with a stable code', () => {
     expect((await app.inject({ method: 'GET', url: '/health/ready' })).statusCode).toBe(200);
     const other = await createTestDatabase(backend);
     const lonely = await buildApp({
-      config: { logLevel: 'silent', bodyLimitBytes: 1024, requestTimeoutMs: 5000, rendererDir: '/nonexistent' },
+      config: testAppConfig({ bodyLimitBytes: 1024 }),
       db: other.db,
       clock: systemClock,
     });

@@ -3,6 +3,7 @@ import { Problem } from '../../../../src/shared/api/problem.js';
 import { HealthStatus, WhoAmI } from '../../../../src/shared/api/system.js';
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../errors.js';
+import { workstationOnly } from '../../plugins/session-auth.js';
 
 /** Probes for load balancers: no client certificate needed, and nothing revealed but up or down. */
 export const healthRoutes: FastifyPluginAsyncTypebox<{ db: Database; isShuttingDown: () => boolean }> = async (app, { db, isShuttingDown }) => {
@@ -24,6 +25,7 @@ export const whoAmIRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/whoami',
     {
+      config: workstationOnly(),
       schema: {
         summary: 'The workstation and tenant identified by the client certificate',
         tags: ['system'],

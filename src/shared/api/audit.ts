@@ -1,0 +1,36 @@
+import { Type, type Static } from 'typebox';
+
+export const AuditQuery = Type.Object(
+  {
+    from: Type.Optional(Type.String({ format: 'date-time' })),
+    to: Type.Optional(Type.String({ format: 'date-time' })),
+    userId: Type.Optional(Type.String({ format: 'uuid' })),
+    action: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_.]{0,99}\\*?$' })),
+    entity: Type.Optional(Type.String({ maxLength: 100 })),
+    entityId: Type.Optional(Type.String({ maxLength: 200 })),
+    /** Keyset paging: rows with a smaller sequence number than this (newest first). */
+    beforeSeq: Type.Optional(Type.Integer({ minimum: 1 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  },
+  { additionalProperties: false },
+);
+export type AuditQuery = Static<typeof AuditQuery>;
+
+export const AuditEntry = Type.Object({
+  seq: Type.Integer(),
+  at: Type.String({ format: 'date-time' }),
+  actorUserId: Type.Union([Type.String(), Type.Null()]),
+  workstationId: Type.Union([Type.String(), Type.Null()]),
+  sourceIp: Type.Union([Type.String(), Type.Null()]),
+  action: Type.String(),
+  entity: Type.String(),
+  entityId: Type.Union([Type.String(), Type.Null()]),
+  details: Type.Unknown(),
+  hash: Type.String(),
+});
+
+export const AuditPage = Type.Object({
+  items: Type.Array(AuditEntry),
+  nextBeforeSeq: Type.Union([Type.Integer(), Type.Null()]),
+});
+export type AuditPage = Static<typeof AuditPage>;
