@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
-// Failed logins before this moment no longer count: set by an administrator's unlock and by a
-// successful login, so a lockout never outlives its cause.
+// Failed logins before this moment no longer count: set by an administrator's unlock (and a password
+// reset), so a locked-out user can be let in at once.
 export async function up(knex: Knex): Promise<void> {
   await knex.raw('ALTER TABLE users ADD COLUMN lockout_reset_at timestamptz');
 }

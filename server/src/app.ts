@@ -20,7 +20,7 @@ import { usersRoutes } from './modules/identity/users-routes.js';
 import { createUsersService } from './modules/identity/users-service.js';
 import { workstationRoutes } from './modules/workstations/routes.js';
 import { requireWorkstation } from './plugins/client-cert.js';
-import { requireAuthDeclaration, sessionAuthHook, workstationOnly } from './plugins/session-auth.js';
+import { requireAuthDeclaration, sessionAuthHook, workstationOnly, type RouteAuth } from './plugins/session-auth.js';
 import { registerErrorHandling, sendProblem } from './plugins/errors.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { serverTlsOptions, type TlsMaterial } from './tls.js';
@@ -40,6 +40,19 @@ export interface AppDeps {
 
 export type App = FastifyInstance;
 
+export interface RouteEntry {
+  method: string;
+  url: string;
+  auth: RouteAuth | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every registered route with its auth declaration (tests generate checks over it). */
+    routeTable: RouteEntry[];
+  }
+}
+
 /** Builds the whole HTTP application without listening, so tests can inject requests or bind any port. */
 export async function buildApp(deps: AppDeps): Promise<App> {
   registerAjvFormats();
@@ -56,6 +69,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     deps.tls !== undefined ? Fastify({ ...base, https: serverTlsOptions(deps.tls) }) : Fastify(base)
   ).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD') continue;
+      routeTable.push({ method, url: route.url, auth: (route.config as { auth?: RouteAuth } | undefined)?.auth });
+    }
+  });
   // The API speaks JSON only; anything else is refused with 415 before a handler sees it.
   app.removeContentTypeParser('text/plain');
   app.addHook('onRequest', async (request, reply) => {

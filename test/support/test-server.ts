@@ -1,4 +1,4 @@
-import { buildApp, type App } from '../../server/src/app.js';
+import { buildApp, type App, type AppDeps } from '../../server/src/app.js';
 import { systemClock, type Clock } from '../../server/src/clock.js';
 import { inTenant } from '../../server/src/db/tenant-scope.js';
 import { createWorkstationRepository } from '../../server/src/modules/workstations/repository.js';
@@ -12,7 +12,7 @@ export interface TestServer {
   port: number;
   pki: TestPki;
   tdb: TestDatabase;
-  tenants: { operator: string; outlet: string };
+  tenants: { operator: string; outlet: string; outletB: string };
   /** A registered, valid workstation of the outlet. */
   workstation: KeyPair & { id: string };
   registerWorkstation(tenantId: string, name: string, cert?: KeyPair): Promise<KeyPair & { id: string }>;
@@ -20,14 +20,18 @@ export interface TestServer {
 }
 
 /** A real HTTPS server on a random loopback port with a fresh database and test PKI. */
-export async function startTestServer(backend: Backend, options: { clock?: Clock } = {}): Promise<TestServer> {
+export async function startTestServer(
+  backend: Backend,
+  options: { clock?: Clock; config?: Partial<AppDeps['config']>; verifyPassword?: AppDeps['verifyPassword'] } = {},
+): Promise<TestServer> {
   const tdb = await createTestDatabase(backend);
   const pki = await createTestPki();
   const clock = options.clock ?? systemClock;
   const tenants = await tdb.asAdmin(async (admin) => {
     const [op] = await admin('tenants').insert({ kind: 'operator', code: 'op', name: 'Operator' }).returning<Array<{ id: string }>>('id');
     const [outlet] = await admin('tenants').insert({ kind: 'outlet', code: 'outlet-a', name: 'Outlet A', parent_id: op?.id }).returning<Array<{ id: string }>>('id');
-    return { operator: op!.id, outlet: outlet!.id };
+    const [outletB] = await admin('tenants').insert({ kind: 'outlet', code: 'outlet-b', name: 'Outlet B', parent_id: op?.id }).returning<Array<{ id: string }>>('id');
+    return { operator: op!.id, outlet: outlet!.id, outletB: outletB!.id };
   });
   const repo = createWorkstationRepository();
   const registerWorkstation = async (tenantId: string, name: string, cert?: KeyPair) => {
@@ -39,7 +43,8 @@ export async function startTestServer(backend: Backend, options: { clock?: Clock
   };
   const workstation = await registerWorkstation(tenants.outlet, 'kasse-1');
   const app = await buildApp({
-    config: testAppConfig(),
+    config: testAppConfig(options.config),
+    ...(options.verifyPassword === undefined ? {} : { verifyPassword: options.verifyPassword }),
     db: tdb.db,
     clock,
     tls: { cert: pki.server.certPem, key: pki.server.keyPem, ca: pki.ca.certPem },

@@ -152,7 +152,8 @@ export function createAuthService(deps: AuthDeps) {
         user !== undefined && user.must_change_password && user.initial_password_expires_at !== null && user.initial_password_expires_at.getTime() <= now.getTime();
       const ok = user !== undefined && passwordOk && user.disabled_at === null && !initialExpired;
 
-      return inTenant(deps.knex, { tenantId: ws.tenantId }, async (trx) => {
+      // The failure is recorded and audited in a transaction that commits; the refusal is thrown after it.
+      const outcome = await inTenant(deps.knex, { tenantId: ws.tenantId }, async (trx): Promise<LoginResult | { error: AppError }> => {
         await recordAttempt(trx, { at: now, login, userId: user?.id, workstationId: ws.id, sourceIp: ws.sourceIp, outcome: ok ? 'success' : 'failure' });
         if (!ok) {
           const reason = user === undefined ? 'unknown_login' : !passwordOk ? 'wrong_password' : user.disabled_at !== null ? 'disabled' : 'initial_password_expired';
@@ -169,12 +170,11 @@ export function createAuthService(deps: AuthDeps) {
           });
           if (reason === 'initial_password_expired') {
             // Only after the right password: tells the user what to do without helping a guesser.
-            throw new AppError(401, AuthErrorCode.initialPasswordExpired, 'The initial password has expired (72 hours). Ask your manager for a new one.');
+            return { error: new AppError(401, AuthErrorCode.initialPasswordExpired, 'The initial password has expired (72 hours). Ask your manager for a new one.') };
           }
-          throw new AppError(401, AuthErrorCode.invalidCredentials, 'Login name or password is wrong.');
+          return { error: new AppError(401, AuthErrorCode.invalidCredentials, 'Login name or password is wrong.') };
         }
         const { token, session } = await openSession(trx, user, ws, now);
-        await users.update(trx, user.id, { lockout_reset_at: now });
         await appendAudit(trx, {
           tenantId: user.tenant_id,
           at: now,
@@ -188,6 +188,8 @@ export function createAuthService(deps: AuthDeps) {
         });
         return { token, session, user, permissions: await permissions.listForUser(trx, user.id) };
       });
+      if ('error' in outcome) throw outcome.error;
+      return outcome;
     },
 
     /**
