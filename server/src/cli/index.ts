@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { AUDIT_USAGE, runAudit } from './audit.js';
 import { runCa, CA_USAGE } from './ca.js';
 import { createCliContext } from './context.js';
 import { runDemoSeed, runStart } from './start.js';
@@ -10,7 +11,8 @@ const USAGE = `usage: npm run cli -- <command>
 start [--demo]                          set up (outside production), migrate and serve
 migrate                                 apply pending database migrations
 demo                                    create demo tenants, users and workstation certificates
-${CA_USAGE}`;
+${CA_USAGE}
+${AUDIT_USAGE}`;
 
 // Errors that are expected in operation and explained by their message: shown as one line, no stack.
 const ONE_LINE_ERRORS = new Set([
@@ -70,6 +72,8 @@ export async function main(argv: string[]): Promise<number> {
     case 'ca':
       await runCa(ctx, rest);
       return 0;
+    case 'audit':
+      return runAudit(ctx, rest);
     default:
       throw new UsageError(`unknown command "${command}"\n${USAGE}`);
   }

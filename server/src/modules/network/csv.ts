@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
+import { TextDecoder } from 'node:util';
 import { NetworkConfigError } from './errors.js';
 
 /** Receives one record and the line it starts on (1-based). */

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PERMISSIONS, type Permission } from '../../../src/shared/domain/permissions.js';
+import { testBackends } from '../../support/backends.js';
+import { apiClient, createUser, loginAs, type ApiClient } from '../../support/identity.js';
+import { httpsRequest } from '../../support/https.js';
+import { startTestServer, type TestServer } from '../../support/test-server.js';
+
+/**
+ * Generated over the server's route table, so every new route is covered without writing a test for it:
+ * - every /api route refuses a request without a client certificate;
+ * - every route that needs a session refuses one without it, and one without the declared right;
+ * - every route with an object id in its path answers another tenant's id exactly like a missing id (404).
+ * A new path parameter needs an entry in OTHER_TENANT_OBJECTS below, or this test fails.
+ */
+const ALL: Permission[] = PERMISSIONS.filter((p) => p !== 'tenants.manage');
+
+for (const backend of testBackends()) {
+  describe(`every API route (${backend})`, () => {
+    let server: TestServer;
+    let admin: ApiClient;
+    let noRights: ApiClient;
+    const foreign: Record<string, string> = {};
+
+    beforeAll(async () => {
+      server = await startTestServer(backend);
+      // Tenant A: an administrator with every right, and a user with none.
+      admin = await loginAs(server, server.workstation, await createUser(server, server.tenants.outlet, 'a.admin', ALL));
+      const ws2 = await server.registerWorkstation(server.tenants.outlet, 'kasse-2');
+      noRights = await loginAs(server, ws2, await createUser(server, server.tenants.outlet, 'a.niemand', []));
+      // Tenant B (a sibling outlet): one object of each kind.
+      const wsB = await server.registerWorkstation(server.tenants.outletB, 'kasse-b');
+      const userB = await createUser(server, server.tenants.outletB, 'b.kasse', ['users.manage', 'audit.view']);
+      const b = await loginAs(server, wsB, userB);
+      const sessionB = await server.tdb.asAdmin((db) => db('sessions').where({ user_id: userB.id }).whereNull('ended_at').first<{ id: string }>('id'));
+      foreign['userId'] = userB.id;
+      foreign['sessionId'] = sessionB!.id;
+      foreign['workstationId'] = wsB.id;
+      expect((await b.request('GET', '/api/v1/auth/me')).status).toBe(200);
+    });
+    afterAll(async () => {
+      await server.close();
+    });
+
+    const apiRoutes = () => server.app.routeTable.filter((r) => r.url.startsWith('/api/'));
+    const fill = (url: string, ids: Record<string, string>) =>
+      url.replace(/:([A-Za-z]+)/g, (_, name: string) => {
+        const id = ids[name];
+        if (id === undefined) throw new Error(`route ${url}: no fixture for path parameter :${name} — add one to this test`);
+        return id;
+      });
+    const randomIds = new Proxy({} as Record<string, string>, { get: () => '6f1c1c44-52a5-4a4e-9d2e-0d3c7f6a1b2c' });
+
+    it('has a declared audience for every API route', () => {
+      expect(apiRoutes().length).toBeGreaterThan(10);
+      for (const route of apiRoutes()) expect(route.auth, `${route.method} ${route.url}`).toBeDefined();
+    });
+
+    it('refuses every API route without a client certificate', async () => {
+      for (const route of apiRoutes()) {
+        const res = await httpsRequest({ port: server.port, path: fill(route.url, randomIds), method: route.method, ca: server.pki.ca.certPem, ...(route.method === 'GET' ? {} : { body: {} }) });
+        expect(res.status, `${route.method} ${route.url}`).toBe(401);
+        expect(res.json.code).toBe('CLIENT_CERT_REQUIRED');
+      }
+    });
+
+    it('refuses every session route without a session and without its right', async () => {
+      const anonymous = apiClient(server, server.workstation);
+      for (const route of apiRoutes()) {
+        if (route.auth?.kind !== 'session') continue;
+        const path = fill(route.url, randomIds);
+        const body = route.method === 'GET' ? undefined : {};
+        const res = await anonymous.request(route.method, path, body);
+        expect(res.status, `${route.method} ${route.url}`).toBe(401);
+        expect(res.json.code).toBe('SESSION_REQUIRED');
+        if (route.auth.permission !== undefined) {
+          const forbidden = await noRights.request(route.method, path, body);
+          expect(forbidden.status, `${route.method} ${route.url}`).toBe(403);
+          expect(forbidden.json.code).toBe('FORBIDDEN');
+        }
+      }
+    });
+
+    it("answers another tenant's object ids exactly like missing ones", async () => {
+      const withIds = apiRoutes().filter((r) => r.url.includes(':'));
+      expect(withIds.length).toBeGreaterThan(5);
+      for (const route of withIds) {
+        const body = route.method === 'GET' ? undefined : route.url.endsWith('/permissions') ? { permissions: [] } : route.url.endsWith('/revoke') ? { reason: 'Test' } : {};
+        const missing = await admin.request(route.method, fill(route.url, randomIds), body);
+        const other = await admin.request(route.method, fill(route.url, foreign), body);
+        expect(missing.status, `${route.method} ${route.url} (missing)`).toBe(404);
+        expect(other.status, `${route.method} ${route.url} (other tenant)`).toBe(404);
+        expect({ code: other.json.code, detail: other.json.detail }).toEqual({ code: missing.json.code, detail: missing.json.detail });
+      }
+      // Nothing of tenant B changed.
+      const sessionB = await server.tdb.asAdmin((db) => db('sessions').where({ id: foreign['sessionId'] }).first('ended_at'));
+      expect(sessionB).toEqual({ ended_at: null });
+      const wsB = await server.tdb.asAdmin((db) => db('workstations').where({ id: foreign['workstationId'] }).first('revoked_at'));
+      expect(wsB).toEqual({ revoked_at: null });
+    });
+
+    it("never lists another tenant's objects", async () => {
+      for (const route of apiRoutes().filter((r) => r.method === 'GET' && !r.url.includes(':') && r.auth?.kind === 'session')) {
+        const res = await admin.request('GET', route.url);
+        expect(res.status, route.url).toBe(200);
+        for (const id of Object.values(foreign)) expect(res.body, `${route.url} leaks ${id}`).not.toContain(id);
+      }
+    });
+
+    it('does not let a user grant a right it lacks or create users in another tenant', async () => {
+      const clerkMgr = await loginAs(server, server.workstation, await createUser(server, server.tenants.outlet, 'a.teilchef', ['users.manage', 'sales.sell']));
+      const tooMuch = await clerkMgr.request('POST', '/api/v1/users', { login: 'a.neu', displayName: 'Neu', permissions: ['sales.sell', 'tickets.reprint'] });
+      expect(tooMuch.status).toBe(403);
+      expect(tooMuch.json.code).toBe('GRANT_EXCEEDS_OWN_RIGHTS');
+      const ok = await clerkMgr.request('POST', '/api/v1/users', { login: 'a.neu', displayName: 'Neu', permissions: ['sales.sell'] });
+      expect(ok.status).toBe(201);
+      const escalate = await clerkMgr.request('PUT', `/api/v1/users/${ok.json.user.id}/permissions`, { permissions: ['sales.sell', 'audit.view'] });
+      expect(escalate.json.code).toBe('GRANT_EXCEEDS_OWN_RIGHTS');
+      const elsewhere = await clerkMgr.request('POST', '/api/v1/users', { tenantId: server.tenants.outletB, login: 'b.neu', displayName: 'Neu', permissions: [] });
+      expect(elsewhere.status).toBe(404);
+      const operatorOnly = await admin.request('POST', '/api/v1/users', { login: 'a.op', displayName: 'Op', permissions: ['tenants.manage'] });
+      expect(operatorOnly.status).toBe(403);
+      const taken = await clerkMgr.request('POST', '/api/v1/users', { login: 'b.kasse', displayName: 'Doppelt', permissions: [] });
+      expect(taken.status).toBe(409);
+      expect(taken.json.code).toBe('LOGIN_TAKEN');
+    });
+  });
+}
