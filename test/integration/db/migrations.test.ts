@@ -118,18 +118,18 @@ const specs: Record<string, (db: Knex) => Promise<void>> = {
   },
   '20261204130100_create_user_permissions': async (db) => {
     const user = await db('users').where({ login: 'anna' }).first<{ id: string }>('id');
-    const row = { tenant_id: tenantId, user_id: user!.id, permission: 'sales.sell', granted_at: new Date() };
+    const row = { tenant_id: tenantId, user_id: user.id, permission: 'sales.sell', granted_at: new Date() };
     await db('user_permissions').insert(row);
     await expectRejects(db, (t) => t('user_permissions').insert(row), /duplicate key/);
     await expectRejects(db, (t) => t('user_permissions').insert({ ...row, permission: 'DROP TABLE' }), /check/i);
     const other = await db('tenants').where({ code: 'outlet-1' }).first<{ id: string }>('id');
-    await expectRejects(db, (t) => t('user_permissions').insert({ ...row, permission: 'sales.cancel', tenant_id: other!.id }), /foreign key/i);
+    await expectRejects(db, (t) => t('user_permissions').insert({ ...row, permission: 'sales.cancel', tenant_id: other.id }), /foreign key/i);
     const { rows } = await db.raw(`SELECT relforcerowsecurity FROM pg_class WHERE relname = 'user_permissions'`);
     expect(rows).toEqual([{ relforcerowsecurity: true }]);
   },
   '20261204130200_create_password_history': async (db) => {
     const user = await db('users').where({ login: 'anna' }).first<{ id: string }>('id');
-    await db('password_history').insert({ tenant_id: tenantId, user_id: user!.id, password_hash: 'scrypt$x', created_at: new Date() });
+    await db('password_history').insert({ tenant_id: tenantId, user_id: user.id, password_hash: 'scrypt$x', created_at: new Date() });
     await expectRejects(db, (t) => t('password_history').insert({ tenant_id: tenantId, user_id: tenantId, password_hash: 'x', created_at: new Date() }), /foreign key/i);
   },
   '20261204130300_create_login_attempts': async (db) => {

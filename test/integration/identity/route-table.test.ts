@@ -33,7 +33,7 @@ for (const backend of testBackends()) {
       const b = await loginAs(server, wsB, userB);
       const sessionB = await server.tdb.asAdmin((db) => db('sessions').where({ user_id: userB.id }).whereNull('ended_at').first<{ id: string }>('id'));
       foreign['userId'] = userB.id;
-      foreign['sessionId'] = sessionB!.id;
+      foreign['sessionId'] = sessionB.id;
       foreign['workstationId'] = wsB.id;
       expect((await b.request('GET', '/api/v1/auth/me')).status).toBe(200);
     });
@@ -48,7 +48,7 @@ for (const backend of testBackends()) {
         if (id === undefined) throw new Error(`route ${url}: no fixture for path parameter :${name} — add one to this test`);
         return id;
       });
-    const randomIds = new Proxy({} as Record<string, string>, { get: () => '6f1c1c44-52a5-4a4e-9d2e-0d3c7f6a1b2c' });
+    const randomIds = new Proxy({}, { get: () => '6f1c1c44-52a5-4a4e-9d2e-0d3c7f6a1b2c' });
 
     it('has a declared audience for every API route', () => {
       expect(apiRoutes().length).toBeGreaterThan(10);

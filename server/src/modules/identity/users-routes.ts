@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Permission } from '../../../../src/shared/domain/permissions.js';
 import { Problem } from '../../../../src/shared/api/problem.js';
 import { CreateUserRequest, CreateUserResponse, InitialPasswordResponse, SessionIdParams, SessionView, SetPermissionsRequest, UserIdParams, UserView } from '../../../../src/shared/api/users.js';
 import { inTenant } from '../../db/tenant-scope.js';
@@ -26,7 +25,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ users: UsersService; auth:
 
   app.post('/v1/users', { config: manage, schema: { tags: ['users'], body: CreateUserRequest, response: { 201: CreateUserResponse, ...problems } } }, async (request, reply) => {
     const { actor, scope } = actorOf(request);
-    const created = await users.create(actor, scope, { ...request.body, permissions: request.body.permissions as Permission[] });
+    const created = await users.create(actor, scope, { ...request.body, permissions: request.body.permissions });
     return reply.code(201).send({ user: created.user, initialPassword: created.initialPassword, initialPasswordExpiresAt: created.initialPasswordExpiresAt.toISOString() });
   });
 
@@ -40,7 +39,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ users: UsersService; auth:
     { config: manage, schema: { tags: ['users'], params: UserIdParams, body: SetPermissionsRequest, response: { 200: UserView, ...problems } } },
     async (request) => {
       const { actor, scope } = actorOf(request);
-      return users.setPermissions(actor, scope, request.params.userId, request.body.permissions as Permission[]);
+      return users.setPermissions(actor, scope, request.params.userId, request.body.permissions);
     },
   );
 
