@@ -18,6 +18,7 @@ import { createPasswordPolicy, type PasswordPolicy } from './modules/identity/pa
 import { authRoutes } from './modules/identity/routes.js';
 import { usersRoutes } from './modules/identity/users-routes.js';
 import { createUsersService } from './modules/identity/users-service.js';
+import { tenantRoutes } from './modules/tenants/routes.js';
 import { workstationRoutes } from './modules/workstations/routes.js';
 import { requireWorkstation } from './plugins/client-cert.js';
 import { requireAuthDeclaration, sessionAuthHook, workstationOnly, type RouteAuth } from './plugins/session-auth.js';
@@ -131,6 +132,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(usersRoutes, { users, auth, knex: deps.db.knex, clock: deps.clock });
       await api.register(workstationRoutes, { knex: deps.db.knex, clock: deps.clock });
       await api.register(auditRoutes, { knex: deps.db.knex });
+      await api.register(tenantRoutes, { knex: deps.db.knex, clock: deps.clock });
     },
     { prefix: '/api' },
   );

@@ -47,3 +47,8 @@ export const ChangePasswordRequest = Type.Object(
 export type ChangePasswordRequest = Static<typeof ChangePasswordRequest>;
 
 export const ChangePasswordResponse = Type.Object({ token: Type.String(), expiresAt: Type.String({ format: 'date-time' }) });
+
+export const PermissionCatalog = Type.Object({
+  permissions: Type.Array(Type.String()),
+  roleTemplates: Type.Record(Type.String(), Type.Array(Type.String())),
+});

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ChangePasswordRequest, ChangePasswordResponse, LoginRequest, LoginResponse, MeResponse } from '../../../../src/shared/api/auth.js';
+import { ChangePasswordRequest, ChangePasswordResponse, LoginRequest, LoginResponse, MeResponse, PermissionCatalog } from '../../../../src/shared/api/auth.js';
 import { Problem } from '../../../../src/shared/api/problem.js';
+import { PERMISSIONS, ROLE_TEMPLATES } from '../../../../src/shared/domain/permissions.js';
 import { callerWorkstation, loggedIn, requireAuth, workstationOnly } from '../../plugins/session-auth.js';
 import type { AuthService } from './auth-service.js';
 
@@ -44,6 +45,15 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asyn
         expiresAt: me.expiresAt.toISOString(),
       };
     },
+  );
+
+  app.get(
+    '/v1/permissions',
+    {
+      config: loggedIn(undefined, { allowPendingPasswordChange: true }),
+      schema: { tags: ['auth'], summary: 'Every right and the role templates (presets) for the user administration', response: { 200: PermissionCatalog, 401: Problem } },
+    },
+    async () => ({ permissions: [...PERMISSIONS], roleTemplates: Object.fromEntries(Object.entries(ROLE_TEMPLATES).map(([name, rights]) => [name, [...rights]])) }),
   );
 
   app.post(

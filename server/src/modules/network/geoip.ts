@@ -60,24 +60,14 @@ export function loadGeoIpCountries(files: GeoIpFiles): GeoIpCountries {
       const geoname = fields[columns.geoname];
       const registered = fields[columns.registered];
       if (geoname === undefined || registered === undefined) throw new NetworkConfigError(`${where}: too few fields`);
-      let cidr;
-      try {
-        cidr = parseCidr(network);
-      } catch (error) {
-        throw new NetworkConfigError(`${where}: ${(error as Error).message}`);
-      }
+      const cidr = withLocation(where, () => parseCidr(network));
       if (cidr.family === 4 && network.includes(':')) return;
       const country = countryFor(countries, geoname, where) ?? countryFor(countries, registered, where);
       if (country !== undefined) builder.add(cidr, country);
     });
     if (columns === undefined) throw new NetworkConfigError(`${file} is empty; expected a GeoLite2 blocks file with a header line`);
   }
-  let table;
-  try {
-    table = builder.build();
-  } catch (error) {
-    throw new NetworkConfigError(`GeoIP blocks ${files.blocksFiles.join(', ')}: ${(error as Error).message}`);
-  }
+  const table = withLocation(`GeoIP blocks ${files.blocksFiles.join(', ')}`, () => builder.build());
   return {
     networks: table.size,
     countryOf(ip) {
@@ -133,6 +123,15 @@ function countryFor(countries: Map<string, string>, geoname: string, where: stri
   // An id the locations file does not know means the two files are from different releases.
   if (country === undefined) throw new NetworkConfigError(`${where}: geoname_id ${geoname} is not in the locations file`);
   return country === '' ? undefined : country;
+}
+
+function withLocation<R>(where: string, action: () => R): R {
+  try {
+    return action();
+  } catch (error) {
+    if (error instanceof NetworkConfigError) throw new NetworkConfigError(`${where}: ${error.message}`);
+    throw error;
+  }
 }
 
 function headerIndex(fields: readonly string[], file: string): { require(name: string): number } {

@@ -2,7 +2,7 @@ import type { Server as NetServer, Socket } from 'node:net';
 import type { Server as TlsServer } from 'node:tls';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendProblem } from '../../plugins/errors.js';
-import type { NetworkPolicy } from './policy.js';
+import type { NetworkDecision, NetworkPolicy } from './policy.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -34,15 +34,9 @@ export function installConnectionGuard(server: NetServer | TlsServer, policy: Pi
   const downstream = server.rawListeners('connection') as ConnectionListener[];
   for (const listener of downstream) server.removeListener('connection', listener);
 
-  const gate = function (this: unknown, socket: Socket): void {
+  const gate = (socket: Socket): void => {
     const address = socket.remoteAddress ?? '';
-    let decision;
-    try {
-      decision = policy.decide(address);
-    } catch {
-      // A failing policy must neither crash the accept loop nor let the peer in.
-      decision = { allowed: false, reason: 'network policy failed' };
-    }
+    const decision = decideSafely(policy, address);
     if (!decision.allowed) {
       refuse(socket);
       if (onDenied !== undefined) {
@@ -62,6 +56,15 @@ export function installConnectionGuard(server: NetServer | TlsServer, policy: Pi
     server.removeListener('connection', gate);
     for (const listener of downstream) server.on('connection', listener);
   };
+}
+
+function decideSafely(policy: Pick<NetworkPolicy, 'decide'>, address: string): NetworkDecision {
+  try {
+    return policy.decide(address);
+  } catch {
+    // A failing policy must neither crash the accept loop nor let the peer in.
+    return { allowed: false, reason: 'network policy failed' };
+  }
 }
 
 /** Sends a TCP reset (no FIN handshake, no TIME_WAIT on our side) and drops the socket. */

@@ -65,7 +65,8 @@ const ALLOWED: NetworkDecision = Object.freeze({ allowed: true });
  * entry the nearest proxy appended), skipping trusted proxies, and the first untrusted address is the
  * client. If every entry is trusted, the leftmost one is. An entry that is not an IP address (entries
  * with a port or in brackets are accepted) ends the walk and the socket address is used, since nothing
- * left of it can be attributed. When the peer is not trusted, the header is ignored entirely.
+ * left of it can be attributed; empty entries are skipped. When the peer is not trusted, the header is
+ * ignored entirely.
  */
 export function createNetworkPolicy(options: NetworkPolicyOptions = {}): NetworkPolicy {
   const allow = createCidrMatcher(options.allow ?? [], 'allow list');
@@ -125,11 +126,17 @@ function parseForwardedEntry(entry: string): IpAddress | undefined {
     const close = entry.indexOf(']');
     if (close < 0) return undefined;
     const rest = entry.slice(close + 1);
-    if (rest !== '' && !/^:\d{1,5}$/.test(rest)) return undefined;
+    if (rest !== '' && !isPort(rest.slice(1))) return undefined;
+    if (rest !== '' && !rest.startsWith(':')) return undefined;
     return parseIpAddress(entry.slice(1, close));
   }
-  const v4WithPort = /^([\d.]+):\d{1,5}$/.exec(entry);
-  return parseIpAddress(v4WithPort?.[1] ?? entry);
+  const v4WithPort = /^([\d.]+):(\d+)$/.exec(entry);
+  if (v4WithPort !== null) return isPort(v4WithPort[2] ?? '') ? parseIpAddress(v4WithPort[1] ?? '') : undefined;
+  return parseIpAddress(entry);
+}
+
+function isPort(text: string): boolean {
+  return /^\d{1,5}$/.test(text) && Number(text) <= 65535;
 }
 
 function countrySet(codes: readonly string[], listName: string): Set<string> {

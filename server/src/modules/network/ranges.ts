@@ -27,6 +27,7 @@ export type OverlapMode = 'merge' | 'reject';
 
 export interface RangeTableBuilder<T> {
   add(range: RangeInput, value: T): void;
+  /** Once: building releases the collected input. */
   build(): RangeTable<T>;
 }
 
@@ -45,15 +46,19 @@ export function createRangeTableBuilder<T>(overlap: OverlapMode): RangeTableBuil
       families[range.family].add(range.first, range.last, index);
     },
     build() {
-      const v4 = families[4].build(overlap);
-      const v6 = families[6].build(overlap);
-      return {
-        size: v4.size + v6.size,
-        lookup(address) {
-          const index = (address.family === 4 ? v4 : v6).find(address.words);
-          return index < 0 ? undefined : values[index];
-        },
-      };
+      return rangeTable(families[4].build(overlap), families[6].build(overlap), [...values]);
+    },
+  };
+}
+
+// Outside the builder's scope, so that the lookup closure keeps only the typed arrays alive and not
+// the builder's working arrays.
+function rangeTable<T>(v4: FamilyRanges, v6: FamilyRanges, values: readonly T[]): RangeTable<T> {
+  return {
+    size: v4.size + v6.size,
+    lookup(address) {
+      const index = (address.family === 4 ? v4 : v6).find(address.words);
+      return index < 0 ? undefined : values[index];
     },
   };
 }
@@ -110,6 +115,10 @@ class FamilyBuilder {
       }
       outValues.push(values[source] ?? 0);
     }
+    // The working arrays take several times the memory of the result; a builder is used once.
+    firsts.length = 0;
+    lasts.length = 0;
+    values.length = 0;
     return new FamilyRanges(width, Uint32Array.from(outFirsts), Uint32Array.from(outLasts), Uint32Array.from(outValues));
   }
 
