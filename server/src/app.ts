@@ -18,6 +18,8 @@ import { createPasswordPolicy, type PasswordPolicy } from './modules/identity/pa
 import { authRoutes } from './modules/identity/routes.js';
 import { usersRoutes } from './modules/identity/users-routes.js';
 import { createUsersService } from './modules/identity/users-service.js';
+import { registerNetworkProtection } from './modules/network/guard.js';
+import { createNetworkPolicy, type NetworkPolicy } from './modules/network/policy.js';
 import { tenantRoutes } from './modules/tenants/routes.js';
 import { workstationRoutes } from './modules/workstations/routes.js';
 import { requireWorkstation } from './plugins/client-cert.js';
@@ -35,6 +37,8 @@ export interface AppDeps {
   logger?: Logger;
   /** Defaults to the shipped rules and common-password list. */
   passwordPolicy?: PasswordPolicy;
+  /** Connection and forwarded-source rules; without it nothing is filtered (client address = socket peer). */
+  network?: NetworkPolicy;
   /** Tests replace the password check to prove when it is (not) reached. */
   verifyPassword?: (password: string, hash: string) => Promise<boolean>;
 }
@@ -84,6 +88,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  // Closes denied connections before TLS and sets request.clientAddress (after the header hook, so a
+  // refusal still carries the request id).
+  registerNetworkProtection(app, deps.network ?? createNetworkPolicy());
   app.addHook('onClose', async () => {
     shuttingDown = true;
   });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { isIP } from 'node:net';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { NETWORK_CONFIG_DEFAULTS, NETWORK_ENV_KEYS, NETWORK_LIST_KEYS, NetworkConfigSchema } from './modules/network/config.js';
 
 /**
  * Server configuration. Sources, later ones winning: built-in defaults, a JSON file named by
@@ -47,6 +48,8 @@ export const ServerConfigSchema = Type.Object({
     /** Inactivity after which a session ends; 0 switches the idle timeout off. */
     idleMinutes: Type.Integer({ minimum: 0, maximum: 480 }),
   }),
+  /** Connection allow/deny lists (CIDR, countries) and trusted proxies; see modules/network. */
+  network: NetworkConfigSchema,
   /** Directory of the built renderer, served at /app/ for back-office work in a browser. */
   rendererDir: Type.String({ minLength: 1 }),
 });
@@ -83,6 +86,7 @@ const ENV_KEYS = {
   BOXOFFICE_RENDERER_DIR: 'rendererDir',
   BOXOFFICE_SESSION_ABSOLUTE_HOURS: 'sessions.absoluteHours',
   BOXOFFICE_SESSION_IDLE_MINUTES: 'sessions.idleMinutes',
+  ...NETWORK_ENV_KEYS,
 } as const;
 
 /** Documented in the README's configuration reference; kept here so the two can be compared in a test. */
@@ -104,7 +108,8 @@ export function loadConfig(options: LoadConfigOptions = {}): ServerConfig {
   for (const [name, key] of Object.entries(ENV_KEYS)) {
     const value = env[name];
     if (value === undefined || value === '') continue;
-    setPath(raw, key, key === 'serverNames' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
+    const isList = key === 'serverNames' || NETWORK_LIST_KEYS.has(key);
+    setPath(raw, key, isList ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
   }
   if (raw['mode'] === undefined) raw['mode'] = 'development';
 
@@ -127,6 +132,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ServerConfig {
     shutdownGraceMs: 10_000,
     rendererDir: path.resolve(cwd, 'build/renderer'),
     sessions: { absoluteHours: 8, idleMinutes: 60 },
+    network: structuredClone(NETWORK_CONFIG_DEFAULTS),
   };
   const merged = mergeDeep(structuredClone(defaults), raw);
 
@@ -148,6 +154,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ServerConfig {
   }
   for (const key of ['certFile', 'keyFile', 'caFile'] as const) config.tls[key] = path.resolve(cwd, config.tls[key]);
   config.rendererDir = path.resolve(cwd, config.rendererDir);
+  if (config.network.geoipDir !== undefined) config.network.geoipDir = path.resolve(cwd, config.network.geoipDir);
   return config;
 }
 

@@ -2,6 +2,8 @@ import { buildApp, type App } from './app.js';
 import type { Clock } from './clock.js';
 import type { ServerConfig } from './config.js';
 import type { Database } from './db/database.js';
+import { loadNetworkPolicy } from './modules/network/config.js';
+import type { NetworkPolicy } from './modules/network/policy.js';
 import { loadTlsMaterial } from './tls.js';
 
 export interface RunningServer {
@@ -19,9 +21,10 @@ export class ListenError extends Error {
 }
 
 /** Builds the app with the configured certificates and listens. The caller owns the database. */
-export async function startServer(deps: { config: ServerConfig; db: Database; clock: Clock }): Promise<RunningServer> {
+export async function startServer(deps: { config: ServerConfig; db: Database; clock: Clock; network?: NetworkPolicy }): Promise<RunningServer> {
   const tls = loadTlsMaterial(deps.config.tls);
-  const app = await buildApp({ config: deps.config, db: deps.db, clock: deps.clock, tls });
+  const network = deps.network ?? loadNetworkPolicy(deps.config.network);
+  const app = await buildApp({ config: deps.config, db: deps.db, clock: deps.clock, tls, network });
   try {
     await app.listen({ host: deps.config.host, port: deps.config.port });
   } catch (error) {

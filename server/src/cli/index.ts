@@ -31,6 +31,7 @@ const ONE_LINE_ERRORS = new Set([
   'WORKSTATION_ALREADY_REVOKED',
   'PKCS12_WEAK_PASSPHRASE',
   'NO_OPERATOR',
+  'NETWORK_CONFIG_INVALID',
   'PKI_INVALID_INPUT',
   'PKI_VALIDITY_EXCEEDS_CA',
   'PKI_INVALID_PEM',
@@ -84,7 +85,7 @@ export function reportFatal(error: unknown): number {
   const message = error instanceof Error ? error.message : String(error);
   if (typeof code === 'string' && ONE_LINE_ERRORS.has(code)) {
     process.stderr.write(`boxoffice: ${message}\n`);
-    return code === 'CONFIG_INVALID' || code === 'USAGE' || code.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
+    return code === 'CONFIG_INVALID' || code === 'NETWORK_CONFIG_INVALID' || code === 'USAGE' || code.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
   }
   process.stderr.write(`boxoffice: unexpected error: ${message.split('\n')[0] ?? ''}\n`);
   if (process.env['BOXOFFICE_DEBUG'] === '1' && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);

@@ -6,6 +6,7 @@ import { caExists, initCa, issueServerCert, loadCa, serverCertNeedsRenewal } fro
 import { seedDemo } from '../modules/demo/seed.js';
 import { installShutdown, startServer, type RunningServer } from '../server.js';
 import { loadTlsMaterial } from '../tls.js';
+import { loadNetworkPolicy } from '../modules/network/config.js';
 import { writeIssuedWorkstation } from './ca.js';
 import type { CliContext } from './context.js';
 
@@ -51,10 +52,11 @@ export async function runStart(ctx: CliContext, options: { demo: boolean }): Pro
   await ensurePki(ctx);
   // Certificate files are checked before the database is opened, so that a wrong path fails fast.
   loadTlsMaterial(ctx.config.tls);
+  const network = loadNetworkPolicy(ctx.config.network);
   const db = await ctx.openDb();
   try {
     if (options.demo) await runDemoSeed(ctx, db);
-    const server = await startServer({ config: ctx.config, db, clock: systemClock });
+    const server = await startServer({ config: ctx.config, db, clock: systemClock, network });
     installShutdown(server, db, ctx.config.shutdownGraceMs, ctx.out);
     ctx.out(`server listening on ${server.url} (database: ${db.kind === 'pglite' ? `embedded PGlite in ${path.join(ctx.config.dataDir, 'pglite')}` : 'PostgreSQL'})`);
     ctx.out(`web UI for back office: ${server.url}/app/ (needs a workstation certificate in the browser)`);

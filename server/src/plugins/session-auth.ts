@@ -23,8 +23,6 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     auth?: AuthenticatedUser;
-    /** The client's address (the socket peer, or behind a trusted proxy the forwarded client). */
-    clientAddress?: string;
   }
 }
 

@@ -16,6 +16,7 @@ export const ErrorCode = {
   workstationUnknown: 'WORKSTATION_UNKNOWN',
   workstationRevoked: 'WORKSTATION_REVOKED',
   tooManyRequests: 'TOO_MANY_REQUESTS',
+  sourceDenied: 'SOURCE_DENIED',
   databaseUnavailable: 'DATABASE_UNAVAILABLE',
   internal: 'INTERNAL',
 } as const;

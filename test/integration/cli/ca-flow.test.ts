@@ -70,6 +70,16 @@ for (const backend of testBackends()) {
       expect(ok.json.tenant).toMatchObject({ code: 'vvk-altstadt', kind: 'outlet' });
       expect(ok.json.workstation.name).toBe('kasse-9');
 
+      // A demo user logs in with the printed one-time password and must change it first.
+      const initial = /alt\.kasse\s+(\S{16})/.exec(demo.stdout)?.[1];
+      const login = await httpsRequest({ port, path: '/api/v1/auth/login', method: 'POST', ca, identity: { pfx, passphrase: passphrase! }, body: { login: 'alt.kasse', password: initial } });
+      expect(login.status).toBe(200);
+      expect(login.json).toMatchObject({ mustChangePassword: true, permissions: ['reports.view', 'sales.cancel', 'sales.sell', 'tickets.print'] });
+      // Users of another tenant cannot log in at this outlet's workstation.
+      const foreignUser = /hbf\.kasse\s+(\S{16})/.exec(demo.stdout)?.[1];
+      const foreign = await httpsRequest({ port, path: '/api/v1/auth/login', method: 'POST', ca, identity: { pfx, passphrase: passphrase! }, body: { login: 'hbf.kasse', password: foreignUser } });
+      expect(foreign.json.code).toBe('INVALID_CREDENTIALS');
+
       if (backend === 'pglite') {
         // The embedded database belongs to one process: the CLI refuses to open it while the server runs.
         const locked = await runCli(['ca', 'revoke', serial!, '--reason', 'Gerät verloren'], env);

@@ -41,12 +41,15 @@ describe('configuration errors stop the process with one readable line', () => {
     expectOneLineError(await runCli(['start', '--demo'], { BOXOFFICE_DATA_DIR: dataDir(), NODE_ENV: 'production' }), 2, /--demo is refused in production mode/);
   });
 
+  it('malformed network allow/deny list', async () => {
+    expectOneLineError(await runCli(['start'], { BOXOFFICE_DATA_DIR: dataDir(), BOXOFFICE_NET_DENY: '10.0.0.0/8, 300.1.1.1' }), 2, /300\.1\.1\.1/);
+  });
+
   it('unreachable PostgreSQL server', async () => {
-    expectOneLineError(
-      await runCli(['migrate'], { BOXOFFICE_DATA_DIR: dataDir(), DATABASE_URL: 'postgres://postgres:secret@127.0.0.1:1/boxoffice', BOXOFFICE_DB_CONNECT_TIMEOUT_MS: '2000' }),
-      1,
-      /cannot connect to PostgreSQL at 127\.0\.0\.1:1\/boxoffice: ECONNREFUSED/,
-    );
+    const result = await runCli(['migrate'], { BOXOFFICE_DATA_DIR: dataDir(), DATABASE_URL: 'postgres://postgres:secret@127.0.0.1:1/boxoffice', BOXOFFICE_DB_CONNECT_TIMEOUT_MS: '2000' });
+    expectOneLineError(result, 1, /cannot connect to PostgreSQL at 127\.0\.0\.1:1\/boxoffice: ECONNREFUSED/);
+    // The password in the connection string never reaches the output.
+    expect(result.stderr + result.stdout).not.toContain('secret');
   });
 
   it('port already in use', async () => {

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { inTenant } from '../../db/tenant-scope.js';
 import type { TenantKind } from '../../../../src/shared/api/system.js';
+import { PERMISSIONS, ROLE_TEMPLATES, type Permission } from '../../../../src/shared/domain/permissions.js';
 import { appendAudit } from '../audit/repository.js';
 import type { CaMaterialPair } from '../ca/store.js';
 import { generateInitialPassword, INITIAL_PASSWORD_VALIDITY_MS } from '../identity/initial-password.js';
 import { hashPassword } from '../identity/password-hash.js';
+import { createPermissionRepository } from '../identity/permissions-repository.js';
 import { createUserRepository } from '../identity/users-repository.js';
 import { createTenantRepository } from '../tenants/repository.js';
 import { issueWorkstation, type IssuedWorkstation } from '../workstations/service.js';
@@ -14,7 +16,7 @@ interface DemoTenant {
   kind: TenantKind;
   code: string;
   name: string;
-  users: Array<{ login: string; displayName: string }>;
+  users: Array<{ login: string; displayName: string; permissions: readonly Permission[] }>;
   workstations: string[];
 }
 
@@ -24,8 +26,8 @@ export const DEMO_TENANTS: readonly DemoTenant[] = [
     code: 'plattform',
     name: 'Ticketplattform Betreiber GmbH',
     users: [
-      { login: 'admin', displayName: 'Plattform-Administration' },
-      { login: 'buchhaltung', displayName: 'Buchhaltung Plattform' },
+      { login: 'admin', displayName: 'Plattform-Administration', permissions: PERMISSIONS },
+      { login: 'buchhaltung', displayName: 'Buchhaltung Plattform', permissions: ROLE_TEMPLATES.accountant },
     ],
     workstations: ['backoffice-1'],
   },
@@ -34,8 +36,8 @@ export const DEMO_TENANTS: readonly DemoTenant[] = [
     code: 'konzertbuero-nord',
     name: 'Konzertbüro Nord GmbH',
     users: [
-      { login: 'nord.leitung', displayName: 'Leitung Konzertbüro Nord' },
-      { login: 'nord.einlass', displayName: 'Einlass Konzertbüro Nord' },
+      { login: 'nord.leitung', displayName: 'Leitung Konzertbüro Nord', permissions: ROLE_TEMPLATES.manager },
+      { login: 'nord.einlass', displayName: 'Einlass Konzertbüro Nord', permissions: ROLE_TEMPLATES.entry },
     ],
     workstations: ['einlass-1'],
   },
@@ -44,8 +46,8 @@ export const DEMO_TENANTS: readonly DemoTenant[] = [
     code: 'vvk-hauptbahnhof',
     name: 'Vorverkauf am Hauptbahnhof',
     users: [
-      { login: 'hbf.leitung', displayName: 'Leitung VVK Hauptbahnhof' },
-      { login: 'hbf.kasse', displayName: 'Kasse VVK Hauptbahnhof' },
+      { login: 'hbf.leitung', displayName: 'Leitung VVK Hauptbahnhof', permissions: ROLE_TEMPLATES.manager },
+      { login: 'hbf.kasse', displayName: 'Kasse VVK Hauptbahnhof', permissions: ROLE_TEMPLATES.clerk },
     ],
     workstations: ['kasse-1'],
   },
@@ -54,8 +56,8 @@ export const DEMO_TENANTS: readonly DemoTenant[] = [
     code: 'vvk-altstadt',
     name: 'Ticketshop Altstadt',
     users: [
-      { login: 'alt.leitung', displayName: 'Leitung Ticketshop Altstadt' },
-      { login: 'alt.kasse', displayName: 'Kasse Ticketshop Altstadt' },
+      { login: 'alt.leitung', displayName: 'Leitung Ticketshop Altstadt', permissions: ROLE_TEMPLATES.manager },
+      { login: 'alt.kasse', displayName: 'Kasse Ticketshop Altstadt', permissions: ROLE_TEMPLATES.clerk },
     ],
     workstations: ['kasse-1'],
   },
@@ -106,7 +108,8 @@ export async function seedDemo(knex: Knex, ca: CaMaterialPair, now: Date): Promi
           createdBy: null,
           now,
         });
-        await appendAudit(trx, { tenantId: tenant.id, at: now, action: 'user.create', entity: 'user', entityId: user.id, details: { login: u.login, source: 'demo' } });
+        await createPermissionRepository().replace(trx, { tenantId: tenant.id, userId: user.id, permissions: u.permissions, grantedBy: null, now });
+        await appendAudit(trx, { tenantId: tenant.id, at: now, action: 'user.create', entity: 'user', entityId: user.id, details: { login: u.login, permissions: [...u.permissions], source: 'demo' } });
       }
       for (const name of t.workstations) workstations.push(await issueWorkstation(trx, ca, scope, { tenantCode: t.code, name, now }));
     }
