@@ -1,7 +1,9 @@
 import { X509Certificate, createHash, createHmac, createPrivateKey, createPublicKey, randomBytes, randomInt, type KeyObject } from 'node:crypto';
 import { bmpString, explicit, integer, nullValue, objectIdentifier, octetString, sequence, setOf } from './der.js';
 import { PkiError } from './errors.js';
+import { assertStrongPassphrase } from './passphrase.js';
 import { PKCS12_KDF_ID, pkcs12Kdf, pkcs12Password } from './pkcs12-kdf.js';
+import { KEY_PBKDF2_ITERATIONS, encryptPrivateKeyObject } from './pkcs8.js';
 import { pemToDer } from './pem.js';
 
 export interface Pkcs12Input {
@@ -13,12 +15,13 @@ export interface Pkcs12Input {
   friendlyName: string;
 }
 
-export const MIN_PASSPHRASE_LENGTH = 8;
+export { MIN_PASSPHRASE_LENGTH } from './passphrase.js';
 /**
- * Iterations of the MAC key derivation. Node's encrypted PKCS#8 export (OpenSSL's default) uses 2048
- * PBKDF2 iterations for the key bag, so a higher count here would not slow down a password guesser.
+ * Iterations of the MAC key derivation. The MAC is a passphrase oracle too: a guess can be checked
+ * against it without touching the key bag, so it must cost as much as the key bag's PBKDF2
+ * (`KEY_PBKDF2_ITERATIONS`), or the attacker simply attacks the MAC instead.
  */
-export const PKCS12_MAC_ITERATIONS = 10_000;
+export const PKCS12_MAC_ITERATIONS = KEY_PBKDF2_ITERATIONS;
 
 const OID = {
   data: '1.2.840.113549.1.7.1',
@@ -37,9 +40,10 @@ const PASSPHRASE_GROUP_LENGTH = 4;
 
 /**
  * A PKCS#12 (.p12) file that OpenSSL 3 opens without its legacy provider: the key is a PBES2 bag
- * (PBKDF2-HMAC-SHA256, AES-256-CBC), the certificates sit unencrypted (they are public), and the whole
- * is MAC'd with HMAC-SHA256. The leaf certificate and the key share localKeyId and friendlyName, which
- * is how importers pair them.
+ * (PBKDF2-HMAC-SHA256, AES-256-CBC; see `encryptPrivateKey`), the certificates sit unencrypted (they
+ * are public), and the whole is MAC'd with HMAC-SHA256. The leaf certificate and the key share
+ * localKeyId and friendlyName, which is how importers pair them. Key bag and MAC each cost
+ * `KEY_PBKDF2_ITERATIONS` per passphrase guess, so building a file takes most of a second of CPU.
  */
 export function buildPkcs12(input: Pkcs12Input): Buffer {
   assertStrongPassphrase(input.passphrase);
@@ -48,7 +52,7 @@ export function buildPkcs12(input: Pkcs12Input): Buffer {
   const chainDers = input.chainPems.map((pem) => pemToDer(pem, 'CERTIFICATE'));
   const key = readMatchingKey(input.keyPem, certDer);
 
-  const encryptedKey = key.export({ type: 'pkcs8', format: 'der', cipher: 'aes-256-cbc', passphrase: input.passphrase });
+  const encryptedKey = encryptPrivateKeyObject(key, input.passphrase);
   const attributes = setOf(
     attribute(OID.friendlyName, bmpString(input.friendlyName)),
     attribute(OID.localKeyId, octetString(createHash('sha256').update(certDer).digest())),
@@ -68,13 +72,6 @@ export function generatePassphrase(): string {
     groups.push(group);
   }
   return groups.join('-');
-}
-
-function assertStrongPassphrase(passphrase: string): void {
-  // Counted in code points, so that characters outside the BMP count once.
-  if ([...passphrase].length < MIN_PASSPHRASE_LENGTH) {
-    throw new PkiError('PKCS12_WEAK_PASSPHRASE', `The passphrase must have at least ${MIN_PASSPHRASE_LENGTH} characters`);
-  }
 }
 
 function readMatchingKey(keyPem: string, certDer: Buffer): KeyObject {

@@ -1,12 +1,12 @@
 import type { Knex } from 'knex';
 import { buildPkcs12, generatePassphrase } from '../../pki/pkcs12.js';
+import { encryptPrivateKey } from '../../pki/pkcs8.js';
 import { issueClientCertificate } from '../../pki/x509.js';
 import { appendAudit } from '../audit/repository.js';
 import type { CaMaterialPair } from '../ca/store.js';
 import { createTenantRepository } from '../tenants/repository.js';
 import { inTenant, type TenantScope } from '../../db/tenant-scope.js';
 import { createWorkstationRepository, type WorkstationRow } from './repository.js';
-import { createPrivateKey } from 'node:crypto';
 
 export const WORKSTATION_CERT_VALIDITY_DAYS = 825;
 
@@ -63,7 +63,7 @@ export async function issueWorkstation(
   });
   const passphrase = input.passphrase ?? generatePassphrase();
   const p12 = buildPkcs12({ keyPem: cert.keyPem, certPem: cert.certPem, chainPems: [ca.certPem], passphrase, friendlyName: `${tenant.code}/${name}` });
-  const encryptedKeyPem = createPrivateKey(cert.keyPem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase }).toString();
+  const encryptedKeyPem = encryptPrivateKey(cert.keyPem, passphrase).pem;
 
   const workstation = await inTenant(knex, scope, async (trx) => {
     const live = await trx('workstations').where({ tenant_id: tenant.id, name }).whereNull('revoked_at').first<{ id: string } | undefined>('id');
