@@ -11,6 +11,18 @@ import * as createUserPermissions from './20261204130100_create_user_permissions
 import * as createPasswordHistory from './20261204130200_create_password_history.js';
 import * as createLoginAttempts from './20261204130300_create_login_attempts.js';
 import * as addUserLockoutReset from './20261204130400_add_user_lockout_reset.js';
+import * as createVenues from './20261204140000_create_venues.js';
+import * as createEvents from './20261204140100_create_events.js';
+import * as createSalesRights from './20261204140200_create_sales_rights.js';
+import * as restrictEventsToSellers from './20261204140300_restrict_events_to_sellers.js';
+import * as createPriceCategories from './20261204140400_create_price_categories.js';
+import * as createSalesQuotas from './20261204140500_create_sales_quotas.js';
+import * as createSeats from './20261204140600_create_seats.js';
+import * as createTillSessions from './20261204140700_create_till_sessions.js';
+import * as createOrders from './20261204140800_create_orders.js';
+import * as createTickets from './20261204140900_create_tickets.js';
+import * as createPayments from './20261204141000_create_payments.js';
+import * as createIdempotencyKeys from './20261204141100_create_idempotency_keys.js';
 
 export interface Migration {
   name: string;
@@ -35,4 +47,16 @@ export const migrations: readonly Migration[] = [
   { name: '20261204130200_create_password_history', ...createPasswordHistory },
   { name: '20261204130300_create_login_attempts', ...createLoginAttempts },
   { name: '20261204130400_add_user_lockout_reset', ...addUserLockoutReset },
+  { name: '20261204140000_create_venues', ...createVenues },
+  { name: '20261204140100_create_events', ...createEvents },
+  { name: '20261204140200_create_sales_rights', ...createSalesRights },
+  { name: '20261204140300_restrict_events_to_sellers', ...restrictEventsToSellers },
+  { name: '20261204140400_create_price_categories', ...createPriceCategories },
+  { name: '20261204140500_create_sales_quotas', ...createSalesQuotas },
+  { name: '20261204140600_create_seats', ...createSeats },
+  { name: '20261204140700_create_till_sessions', ...createTillSessions },
+  { name: '20261204140800_create_orders', ...createOrders },
+  { name: '20261204140900_create_tickets', ...createTickets },
+  { name: '20261204141000_create_payments', ...createPayments },
+  { name: '20261204141100_create_idempotency_keys', ...createIdempotencyKeys },
 ];

@@ -5,6 +5,8 @@
 export const PERMISSIONS = [
   'sales.sell',
   'sales.cancel',
+  // Cancelling a ticket that has already been used for admission.
+  'sales.cancel_admitted',
   'tickets.print',
   'tickets.reprint',
   'stock.manage',

@@ -21,10 +21,47 @@ async function schemaSnapshot(db: Knex): Promise<string> {
     await q(`SELECT table_name, privilege_type FROM information_schema.role_table_grants
              WHERE grantee = 'boxoffice_app' AND table_schema = 'public' ORDER BY 1, 2`),
     await q(`SELECT nspacl::text AS acl FROM pg_namespace WHERE nspname = 'public'`),
+    await q(`SELECT tablename, policyname, cmd, qual, with_check FROM pg_policies WHERE schemaname = 'public' ORDER BY 1, 2`),
+    await q(`SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class
+             WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' AND relname NOT LIKE 'knex_%' ORDER BY 1`),
   ].join('\n');
 }
 
 const tenantId = '00000000-0000-4000-8000-000000000001';
+const promoterId = '00000000-0000-4000-8000-000000000002';
+const venueId = '00000000-0000-4000-8000-000000000003';
+const eventId = '00000000-0000-4000-8000-000000000004';
+const categoryId = '00000000-0000-4000-8000-000000000005';
+const seatId = '00000000-0000-4000-8000-000000000006';
+const orderId = '00000000-0000-4000-8000-000000000007';
+
+const eventRow = () => ({
+  id: eventId,
+  tenant_id: promoterId,
+  venue_id: venueId,
+  name: 'Konzert',
+  starts_at: new Date('2027-03-01T19:00:00Z'),
+  sales_start: new Date('2026-12-01T00:00:00Z'),
+  sales_end: new Date('2027-03-01T19:00:00Z'),
+});
+const outletId = async (db: Knex) => (await db('tenants').where({ code: 'outlet-1' }).first<{ id: string }>('id'))!.id;
+const userAndWs = async (db: Knex) => ({
+  user: (await db('users').where({ login: 'anna' }).first<{ id: string }>('id'))!.id,
+  ws: (await db('workstations').where({ cert_serial: 'aa02' }).first<{ id: string }>('id'))!.id,
+});
+const orderRow = (_db: Knex, ids: { user: string; ws: string }) => ({
+  id: orderId,
+  tenant_id: tenantId,
+  promoter_id: promoterId,
+  event_id: eventId,
+  channel: 'counter',
+  status: 'paid',
+  total_cents: 4500,
+  paid_at: new Date(),
+  created_at: new Date(),
+  created_by: ids.user,
+  workstation_id: ids.ws,
+});
 
 /** Expects a statement to fail; runs it under a savepoint so the surrounding transaction stays usable. */
 async function expectRejects(db: Knex, statement: (t: Knex) => Promise<unknown>, pattern: RegExp): Promise<void> {
@@ -142,6 +179,92 @@ const specs: Record<string, (db: Knex) => Promise<void>> = {
     await db('users').where({ login: 'anna' }).update({ lockout_reset_at: new Date('2026-12-04T00:00:00Z') });
     expect(await db('users').where({ login: 'anna' }).first('lockout_reset_at')).toEqual({ lockout_reset_at: new Date('2026-12-04T00:00:00Z') });
   },
+  '20261204140000_create_venues': async (db) => {
+    await db('venues').insert({ id: venueId, tenant_id: promoterId, name: 'Stadthalle', city: 'Hamburg' });
+    await expectRejects(db, (t) => t('venues').insert({ tenant_id: promoterId, name: ' ' }), /check/i);
+  },
+  '20261204140100_create_events': async (db) => {
+    await db('events').insert(eventRow());
+    await expectRejects(db, (t) => t('events').insert({ ...eventRow(), id: undefined, sales_start: new Date('2027-02-01'), sales_end: new Date('2027-01-01') }), /check/i);
+    await expectRejects(db, (t) => t('events').insert({ ...eventRow(), id: undefined, status: 'sold_out' }), /check/i);
+    // The venue must belong to the same promoter.
+    await expectRejects(db, (t) => t('events').insert({ ...eventRow(), id: undefined, tenant_id: tenantId }), /foreign key/i);
+  },
+  '20261204140200_create_sales_rights': async (db) => {
+    const outlet = await outletId(db);
+    await db('sales_rights').insert({ tenant_id: promoterId, event_id: eventId, outlet_id: outlet, granted_at: new Date() });
+    await db.raw('SET LOCAL ROLE boxoffice_app');
+    await db.raw(`SELECT set_config('app.tenant_id', ?, true)`, [outlet]);
+    expect((await db.raw('SELECT app_may_sell(?) AS ok', [eventId])).rows).toEqual([{ ok: true }]);
+  },
+  '20261204140300_restrict_events_to_sellers': async (db) => {
+    const outlet = await outletId(db);
+    await db('sales_rights').delete();
+    await db.raw('SET LOCAL ROLE boxoffice_app');
+    await db.raw(`SELECT set_config('app.tenant_id', ?, true)`, [outlet]);
+    expect(await db('events').pluck('name')).toEqual([]);
+    await db.raw(`SELECT set_config('app.tenant_id', ?, true)`, [promoterId]);
+    await db('sales_rights').insert({ tenant_id: promoterId, event_id: eventId, outlet_id: outlet, granted_at: new Date() });
+    await db.raw(`SELECT set_config('app.tenant_id', ?, true)`, [outlet]);
+    expect(await db('events').pluck('name')).toEqual(['Konzert']);
+    expect(await db('venues').pluck('name')).toEqual(['Stadthalle']);
+    // Read-only for the outlet.
+    expect(await db('events').update({ name: 'Gekapert' })).toBe(0);
+  },
+  '20261204140400_create_price_categories': async (db) => {
+    await db('price_categories').insert({ id: categoryId, tenant_id: promoterId, event_id: eventId, name: 'Kat 1', price_cents: 4500, vat_rate_bp: 700, seated: true, capacity: 2 });
+    await expectRejects(db, (t) => t('price_categories').where({ id: categoryId }).update({ sold: 3 }), /check/i);
+    await expectRejects(db, (t) => t('price_categories').insert({ tenant_id: promoterId, event_id: eventId, name: 'Neg', price_cents: -1, vat_rate_bp: 700, seated: false, capacity: 1 }), /check/i);
+    await db('price_variants').insert({ tenant_id: promoterId, category_id: categoryId, name: 'Ermäßigt', price_cents: 3000 });
+  },
+  '20261204140500_create_sales_quotas': async (db) => {
+    const outlet = await outletId(db);
+    await db('sales_quotas').insert({ tenant_id: promoterId, event_id: eventId, outlet_id: outlet, category_id: categoryId, quota: 1 });
+    await expectRejects(db, (t) => t('sales_quotas').where({ outlet_id: outlet }).update({ sold: 2 }), /check/i);
+    // A quota needs a sales right.
+    await expectRejects(db, (t) => t('sales_quotas').insert({ tenant_id: promoterId, event_id: eventId, outlet_id: tenantId, category_id: categoryId, quota: 1 }), /foreign key/i);
+  },
+  '20261204140600_create_seats': async (db) => {
+    const seat = { tenant_id: promoterId, event_id: eventId, category_id: categoryId, block: 'A', row_label: '1', row_index: 1, seat_number: 1 };
+    await db('seats').insert({ ...seat, id: seatId });
+    await expectRejects(db, (t) => t('seats').insert(seat), /duplicate key/);
+    await expectRejects(db, (t) => t('seats').insert({ ...seat, seat_number: 2, status: 'held' }), /check/i);
+  },
+  '20261204140700_create_till_sessions': async (db) => {
+    const user = await db('users').where({ login: 'anna' }).first<{ id: string }>('id');
+    const ws = await db('workstations').where({ cert_serial: 'aa02' }).first<{ id: string }>('id');
+    const open = { tenant_id: tenantId, workstation_id: ws!.id, user_id: user!.id, opened_at: new Date(), opening_float_cents: 10000 };
+    const [session] = await db('till_sessions').insert(open).returning('id');
+    await expectRejects(db, (t) => t('till_sessions').insert(open), /till_sessions_one_open/);
+    await db('till_sessions').where({ id: session.id }).update({ closed_at: new Date(), closing_number: 1, counted_cash_cents: 10000, expected_cash_cents: 10000, difference_cents: 0, report: '{}', report_sha256: 'x' });
+    await expectRejects(db, (t) => t('till_sessions').where({ id: session.id }).update({ counted_cash_cents: 1 }), /closed till session cannot be changed/);
+    await expectRejects(db, (t) => t('till_sessions').where({ id: session.id }).delete(), /closed till session cannot be changed/);
+  },
+  '20261204140800_create_orders': async (db) => {
+    await db('orders').insert(orderRow(db, await userAndWs(db)));
+    const base = orderRow(db, await userAndWs(db));
+    await expectRejects(db, (t) => t('orders').insert({ ...base, id: undefined, channel: 'business' }), /check/i);
+    await expectRejects(db, (t) => t('orders').insert({ ...base, id: undefined, paid_at: null }), /check/i);
+  },
+  '20261204140900_create_tickets': async (db) => {
+    const ticket = { tenant_id: tenantId, promoter_id: promoterId, order_id: orderId, event_id: eventId, category_id: categoryId, seat_id: seatId, price_cents: 4500, vat_rate_bp: 700, created_at: new Date() };
+    await db('tickets').insert(ticket);
+    await expectRejects(db, (t) => t('tickets').insert(ticket), /tickets_one_valid_per_seat/);
+    await db('tickets').where({ seat_id: seatId }).update({ status: 'cancelled', cancelled_at: new Date() });
+    await db('tickets').insert(ticket);
+  },
+  '20261204141000_create_payments': async (db) => {
+    const { user } = await userAndWs(db);
+    await expectRejects(db, (t) => t('payments').insert({ tenant_id: tenantId, order_id: orderId, method: 'cash', amount_cents: 4500, booked_by: user, created_at: new Date() }), /check/i);
+    await db('payments').insert({ tenant_id: tenantId, order_id: orderId, method: 'escrow_transfer', amount_cents: 4500, booked_by: user, created_at: new Date() });
+    await expectRejects(db, (t) => t('payments').insert({ tenant_id: tenantId, order_id: orderId, method: 'escrow_transfer', amount_cents: 0, booked_by: user, created_at: new Date() }), /check/i);
+  },
+  '20261204141100_create_idempotency_keys': async (db) => {
+    const row = { tenant_id: tenantId, scope: 'orders.create', key: 'abcdefghijklmnop', request_hash: 'a'.repeat(64), created_at: new Date() };
+    await db('idempotency_keys').insert(row);
+    await expectRejects(db, (t) => t('idempotency_keys').insert(row), /duplicate key/);
+    await expectRejects(db, (t) => t('idempotency_keys').insert({ ...row, key: 'short' }), /check/i);
+  },
 };
 
 describe('migration list', () => {
@@ -209,6 +332,21 @@ class RollbackSignal extends Error {}
 
 /** Rows later specs rely on, inserted after a migration's own check has been rolled back. */
 async function seedFor(db: Knex, name: string): Promise<void> {
+  if (name === '20261204130400_add_user_lockout_reset') {
+    await db('tenants').insert({ id: promoterId, kind: 'promoter', code: 'promo', name: 'Promoter', parent_id: tenantId });
+  }
+  if (name === '20261204140000_create_venues') await db('venues').insert({ id: venueId, tenant_id: promoterId, name: 'Stadthalle' });
+  if (name === '20261204140100_create_events') await db('events').insert(eventRow());
+  if (name === '20261204140200_create_sales_rights') {
+    await db('sales_rights').insert({ tenant_id: promoterId, event_id: eventId, outlet_id: await outletId(db), granted_at: new Date() });
+  }
+  if (name === '20261204140400_create_price_categories') {
+    await db('price_categories').insert({ id: categoryId, tenant_id: promoterId, event_id: eventId, name: 'Kat 1', price_cents: 4500, vat_rate_bp: 700, seated: true, capacity: 2 });
+  }
+  if (name === '20261204140600_create_seats') {
+    await db('seats').insert({ id: seatId, tenant_id: promoterId, event_id: eventId, category_id: categoryId, block: 'A', row_label: '1', row_index: 1, seat_number: 1 });
+  }
+  if (name === '20261204140800_create_orders') await db('orders').insert(orderRow(db, await userAndWs(db)));
   if (name === '20261204120100_create_tenants') {
     await db('tenants').insert({ id: tenantId, kind: 'operator', code: 'op', name: 'Operator' });
     await db('tenants').insert({ kind: 'outlet', code: 'outlet-1', name: 'Outlet', parent_id: tenantId });
