@@ -44,10 +44,10 @@ const eventRow = () => ({
   sales_start: new Date('2026-12-01T00:00:00Z'),
   sales_end: new Date('2027-03-01T19:00:00Z'),
 });
-const outletId = async (db: Knex) => (await db('tenants').where({ code: 'outlet-1' }).first<{ id: string }>('id'))!.id;
+const outletId = async (db: Knex) => (await db('tenants').where({ code: 'outlet-1' }).first<{ id: string }>('id')).id;
 const userAndWs = async (db: Knex) => ({
-  user: (await db('users').where({ login: 'anna' }).first<{ id: string }>('id'))!.id,
-  ws: (await db('workstations').where({ cert_serial: 'aa02' }).first<{ id: string }>('id'))!.id,
+  user: (await db('users').where({ login: 'anna' }).first<{ id: string }>('id')).id,
+  ws: (await db('workstations').where({ cert_serial: 'aa02' }).first<{ id: string }>('id')).id,
 });
 const orderRow = (_db: Knex, ids: { user: string; ws: string }) => ({
   id: orderId,
@@ -233,7 +233,7 @@ const specs: Record<string, (db: Knex) => Promise<void>> = {
   '20261204140700_create_till_sessions': async (db) => {
     const user = await db('users').where({ login: 'anna' }).first<{ id: string }>('id');
     const ws = await db('workstations').where({ cert_serial: 'aa02' }).first<{ id: string }>('id');
-    const open = { tenant_id: tenantId, workstation_id: ws!.id, user_id: user!.id, opened_at: new Date(), opening_float_cents: 10000 };
+    const open = { tenant_id: tenantId, workstation_id: ws.id, user_id: user.id, opened_at: new Date(), opening_float_cents: 10000 };
     const [session] = await db('till_sessions').insert(open).returning('id');
     await expectRejects(db, (t) => t('till_sessions').insert(open), /till_sessions_one_open/);
     await db('till_sessions').where({ id: session.id }).update({ closed_at: new Date(), closing_number: 1, counted_cash_cents: 10000, expected_cash_cents: 10000, difference_cents: 0, report: '{}', report_sha256: 'x' });
