@@ -23,6 +23,7 @@ import * as createOrders from './20261204140800_create_orders.js';
 import * as createTickets from './20261204140900_create_tickets.js';
 import * as createPayments from './20261204141000_create_payments.js';
 import * as createIdempotencyKeys from './20261204141100_create_idempotency_keys.js';
+import * as createHolds from './20261204141200_create_holds.js';
 
 export interface Migration {
   name: string;
@@ -59,4 +60,5 @@ export const migrations: readonly Migration[] = [
   { name: '20261204140900_create_tickets', ...createTickets },
   { name: '20261204141000_create_payments', ...createPayments },
   { name: '20261204141100_create_idempotency_keys', ...createIdempotencyKeys },
+  { name: '20261204141200_create_holds', ...createHolds },
 ];

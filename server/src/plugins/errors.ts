@@ -42,6 +42,12 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, proble
 // so that clients retry instead of treating the request as refused.
 const PG_UNAVAILABLE = /^(08|57P0|53300)/;
 
+// Lock timeout, deadlock, serialization failure: the transaction was rolled back and may be retried.
+function isContention(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === '55P03' || code === '40P01' || code === '40001';
+}
+
 function isDatabaseUnavailable(error: unknown): boolean {
   if (error instanceof DatabaseUnavailableError) return true;
   const code = (error as { code?: unknown }).code;
@@ -61,6 +67,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
         message: v.message ?? 'invalid',
       }));
       return sendProblem(reply, request, { status: 400, code: ErrorCode.validationFailed, detail: 'The request does not match the schema.', errors });
+    }
+    if (isContention(error)) {
+      return sendProblem(reply, request, { status: 503, code: 'BUSY_RETRY', detail: 'Too many simultaneous requests for the same seats or tickets; nothing was changed. Retry in a moment.', retryAfterSeconds: 1 });
     }
     if (isDatabaseUnavailable(error)) {
       request.log.error({ err: error }, 'database unavailable');

@@ -259,6 +259,12 @@ const specs: Record<string, (db: Knex) => Promise<void>> = {
     await db('payments').insert({ tenant_id: tenantId, order_id: orderId, method: 'escrow_transfer', amount_cents: 4500, booked_by: user, created_at: new Date() });
     await expectRejects(db, (t) => t('payments').insert({ tenant_id: tenantId, order_id: orderId, method: 'escrow_transfer', amount_cents: 0, booked_by: user, created_at: new Date() }), /check/i);
   },
+  '20261204141200_create_holds': async (db) => {
+    const { user } = await userAndWs(db);
+    const now = new Date();
+    await db('holds').insert({ tenant_id: tenantId, event_id: eventId, created_by: user, created_at: now, expires_at: new Date(now.getTime() + 600_000) });
+    await expectRejects(db, (t) => t('holds').insert({ tenant_id: tenantId, event_id: eventId, created_by: user, created_at: now, expires_at: now }), /check/i);
+  },
   '20261204141100_create_idempotency_keys': async (db) => {
     const row = { tenant_id: tenantId, scope: 'orders.create', key: 'abcdefghijklmnop', request_hash: 'a'.repeat(64), created_at: new Date() };
     await db('idempotency_keys').insert(row);
