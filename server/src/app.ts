@@ -20,6 +20,8 @@ import { usersRoutes } from './modules/identity/users-routes.js';
 import { createUsersService } from './modules/identity/users-service.js';
 import { registerNetworkProtection } from './modules/network/guard.js';
 import { createNetworkPolicy, type NetworkPolicy } from './modules/network/policy.js';
+import { salesRoutes } from './modules/sales/routes.js';
+import { createSalesService, type SalesSettings } from './modules/sales/service.js';
 import { tenantRoutes } from './modules/tenants/routes.js';
 import { workstationRoutes } from './modules/workstations/routes.js';
 import { requireWorkstation } from './plugins/client-cert.js';
@@ -39,6 +41,8 @@ export interface AppDeps {
   passwordPolicy?: PasswordPolicy;
   /** Connection and forwarded-source rules; without it nothing is filtered (client address = socket peer). */
   network?: NetworkPolicy;
+  /** Sales limits (tickets per order, hold minutes, lock timeout); defaults otherwise. */
+  sales?: Partial<SalesSettings>;
   /** Tests replace the password check to prove when it is (not) reached. */
   verifyPassword?: (password: string, hash: string) => Promise<boolean>;
 }
@@ -140,6 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(workstationRoutes, { knex: deps.db.knex, clock: deps.clock });
       await api.register(auditRoutes, { knex: deps.db.knex });
       await api.register(tenantRoutes, { knex: deps.db.knex, clock: deps.clock });
+      await api.register(salesRoutes, { sales: createSalesService({ knex: deps.db.knex, clock: deps.clock, ...(deps.sales === undefined ? {} : { settings: deps.sales }) }), knex: deps.db.knex });
     },
     { prefix: '/api' },
   );

@@ -38,7 +38,7 @@ export async function createUser(
 }
 
 export interface ApiClient {
-  request(method: string, path: string, body?: unknown): Promise<HttpsResult>;
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpsResult>;
   token: string | undefined;
 }
 
@@ -46,7 +46,7 @@ export interface ApiClient {
 export function apiClient(server: TestServer, ws: Pick<KeyPair, 'certPem' | 'keyPem'>, token?: string): ApiClient {
   const client: ApiClient = {
     token,
-    request(method, path, body) {
+    request(method, path, body, headers = {}) {
       return httpsRequest({
         port: server.port,
         path,
@@ -54,7 +54,7 @@ export function apiClient(server: TestServer, ws: Pick<KeyPair, 'certPem' | 'key
         ca: server.pki.ca.certPem,
         identity: { cert: ws.certPem, key: ws.keyPem },
         ...(body === undefined ? {} : { body }),
-        headers: client.token === undefined ? {} : { authorization: `Bearer ${client.token}` },
+        headers: { ...headers, ...(client.token === undefined ? {} : { authorization: `Bearer ${client.token}` }) },
       });
     },
   };

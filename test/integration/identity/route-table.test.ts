@@ -3,6 +3,7 @@ import { PERMISSIONS, type Permission } from '../../../src/shared/domain/permiss
 import { testBackends } from '../../support/backends.js';
 import { apiClient, createUser, loginAs, type ApiClient } from '../../support/identity.js';
 import { httpsRequest } from '../../support/https.js';
+import { createSalesFixture, newKey, openTill } from '../../support/sales-fixtures.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
 
 /**
@@ -35,6 +36,26 @@ for (const backend of testBackends()) {
       foreign['userId'] = userB.id;
       foreign['sessionId'] = sessionB.id;
       foreign['workstationId'] = wsB.id;
+      // A sale of tenant B (order) and a hold of tenant B.
+      const fx = await createSalesFixture(server, { sellers: [server.tenants.outletB], rows: 1, seatsPerRow: 4 });
+      const clerkB = await createUser(server, server.tenants.outletB, 'b.verkauf', ['sales.sell']);
+      const wsB2 = await server.registerWorkstation(server.tenants.outletB, 'kasse-b2');
+      await openTill(server, server.tenants.outletB, wsB2.id, clerkB.id);
+      const sellerB = await loginAs(server, wsB2, clerkB);
+      const orderB = await httpsRequest({
+        port: server.port,
+        path: '/api/v1/orders',
+        method: 'POST',
+        ca: server.pki.ca.certPem,
+        identity: { cert: wsB2.certPem, key: wsB2.keyPem },
+        headers: { authorization: `Bearer ${sellerB.token}`, 'idempotency-key': newKey() },
+        body: { eventId: fx.eventId, channel: 'counter', items: [{ categoryId: fx.gaCategoryId, quantity: 1 }], payment: { method: 'cash', givenCents: 3500 } },
+      });
+      expect(orderB.status).toBe(201);
+      foreign['orderId'] = orderB.json.id;
+      const holdB = await sellerB.request('POST', '/api/v1/holds', { eventId: fx.eventId, seats: [fx.seatIds[0]] });
+      expect(holdB.status).toBe(201);
+      foreign['holdId'] = holdB.json.id;
       expect((await b.request('GET', '/api/v1/auth/me')).status).toBe(200);
     });
     afterAll(async () => {
@@ -84,9 +105,17 @@ for (const backend of testBackends()) {
       const withIds = apiRoutes().filter((r) => r.url.includes(':'));
       expect(withIds.length).toBeGreaterThan(5);
       for (const route of withIds) {
-        const body = route.method === 'GET' ? undefined : route.url.endsWith('/permissions') ? { permissions: [] } : route.url.endsWith('/revoke') ? { reason: 'Test' } : {};
-        const missing = await admin.request(route.method, fill(route.url, randomIds), body);
-        const other = await admin.request(route.method, fill(route.url, foreign), body);
+        const body =
+          route.method === 'GET' || route.method === 'DELETE'
+            ? undefined
+            : route.url.endsWith('/permissions')
+              ? { permissions: [] }
+              : route.url.endsWith('/revoke') || route.url.endsWith('/cancel')
+                ? { reason: 'Test' }
+                : {};
+        const headers = route.method === 'POST' ? { 'idempotency-key': newKey() } : {};
+        const missing = await admin.request(route.method, fill(route.url, randomIds), body, headers);
+        const other = await admin.request(route.method, fill(route.url, foreign), body, headers);
         expect(missing.status, `${route.method} ${route.url} (missing)`).toBe(404);
         expect(other.status, `${route.method} ${route.url} (other tenant)`).toBe(404);
         expect({ code: other.json.code, detail: other.json.detail }).toEqual({ code: missing.json.code, detail: missing.json.detail });
