@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertSafeAppRole, DatabaseRoleError } from '../../../server/src/db/database.js';
 import { inTenant } from '../../../server/src/db/tenant-scope.js';
-import { appendAudit } from '../../../server/src/modules/audit/repository.js';
+import { appendAudit, recordOfRow } from '../../../server/src/modules/audit/repository.js';
 import { chainHash, GENESIS_HASH } from '../../../server/src/modules/audit/chain.js';
 import { testBackends } from '../../support/backends.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-db.js';
@@ -90,18 +90,7 @@ for (const backend of testBackends()) {
       let prev = GENESIS_HASH;
       for (const r of rows) {
         expect(r.prev_hash).toBe(prev);
-        const recomputed = chainHash(prev, {
-          tenantId: r.tenant_id,
-          seq: r.seq,
-          at: r.at,
-          actorUserId: r.actor_user_id,
-          workstationId: r.workstation_id,
-          sourceIp: r.source_ip,
-          action: r.action,
-          entity: r.entity,
-          entityId: r.entity_id,
-          details: r.details,
-        });
+        const recomputed = chainHash(prev, recordOfRow(r));
         expect(r.hash).toBe(recomputed);
         prev = r.hash;
       }

@@ -76,3 +76,19 @@ export async function appendAudit(trx: Knex.Transaction, entry: AuditEntry): Pro
   await trx('audit_log').insert({ ...row, details: JSON.stringify(row.details) });
   return row;
 }
+
+/** The hashed fields of a stored row, as chainHash expects them. */
+export function recordOfRow(row: AuditRow): AuditRecord {
+  return {
+    tenantId: row.tenant_id,
+    seq: row.seq,
+    at: row.at,
+    actorUserId: row.actor_user_id,
+    workstationId: row.workstation_id,
+    sourceIp: row.source_ip,
+    action: row.action,
+    entity: row.entity,
+    entityId: row.entity_id,
+    details: row.details,
+  };
+}

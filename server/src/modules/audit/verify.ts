@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { inTenant, type TenantScope } from '../../db/tenant-scope.js';
 import { chainHash, GENESIS_HASH } from './chain.js';
-import type { AuditRow } from './repository.js';
+import { recordOfRow, type AuditRow } from './repository.js';
 
 export interface ChainReport {
   tenantId: string;
@@ -45,18 +45,7 @@ export async function verifyChain(knex: Knex, scope: TenantScope, tenant: { id: 
     });
     if (r.seq !== expectedSeq) return broken('sequence_gap');
     if (r.prev_hash !== prev) return broken('prev_hash_mismatch');
-    const recomputed = chainHash(prev, {
-      tenantId: r.tenant_id,
-      seq: r.seq,
-      at: r.at,
-      actorUserId: r.actor_user_id,
-      workstationId: r.workstation_id,
-      sourceIp: r.source_ip,
-      action: r.action,
-      entity: r.entity,
-      entityId: r.entity_id,
-      details: r.details,
-    });
+    const recomputed = chainHash(prev, recordOfRow(r));
     if (recomputed !== r.hash) return broken('hash_mismatch');
     prev = r.hash;
     expectedSeq += 1;

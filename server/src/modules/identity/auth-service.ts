@@ -289,17 +289,7 @@ export function createAuthService(deps: AuthDeps) {
         await users.update(trx, user.id, { password_hash: newHash, must_change_password: false, initial_password_expires_at: null, password_changed_at: now, updated_at: now });
         await endSessions(trx, { userId: user.id }, 'password_changed', { userId: user.id, workstation: ws }, now);
         await appendAudit(trx, { tenantId: user.tenant_id, at: now, actorUserId: user.id, workstationId: ws.id, sourceIp: ws.sourceIp, action: 'auth.password_change', entity: 'user', entityId: user.id, details: {} });
-        const token = newSessionToken();
-        const session = await sessions.insert(trx, {
-          tenantId: user.tenant_id,
-          userId: user.id,
-          workstationId: ws.id,
-          tokenHash: hashSessionToken(token),
-          certFingerprint: ws.fingerprint,
-          now,
-          expiresAt: new Date(now.getTime() + deps.sessions.absoluteMs),
-        });
-        return { token, session };
+        return openSession(trx, user, ws, now);
       });
     },
 
