@@ -2,11 +2,15 @@
  * Bundles the Electron main process and the preload into CommonJS files (`npm run build:station`).
  * CommonJS because a sandboxed preload cannot load ES modules, and bundling because it may not
  * `require` anything but `electron`; main uses the same format so both load the same way.
+ * Also writes the packaging inputs electron-builder reads from build/packaging (icon, signing hook),
+ * which are generated so that the repository holds neither binaries nor signing secrets.
  */
 import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type BuildOptions } from 'esbuild';
+import { buildIco } from './packaging/icon.js';
 
 export interface StationBundle {
   readonly entry: string;
@@ -18,7 +22,12 @@ export const STATION_BUNDLES: readonly StationBundle[] = [
   { entry: 'src/preload/index.ts', outfile: 'build/preload/index.cjs' },
 ];
 
-function optionsFor(bundle: StationBundle, rootDir: string): BuildOptions {
+/** electron-builder's `directories.buildResources`; not shipped (only build/{main,preload,renderer} are). */
+export const PACKAGING_DIR = 'build/packaging';
+export const PACKAGING_BUNDLES: readonly StationBundle[] = [{ entry: 'scripts/packaging/sign-windows.ts', outfile: `${PACKAGING_DIR}/sign-windows.cjs` }];
+export const ICON_FILE = `${PACKAGING_DIR}/icon.ico`;
+
+export function stationBundleOptions(bundle: StationBundle, rootDir: string): BuildOptions {
   return {
     absWorkingDir: rootDir,
     entryPoints: [bundle.entry],
@@ -36,15 +45,27 @@ function optionsFor(bundle: StationBundle, rootDir: string): BuildOptions {
   };
 }
 
+function packagingOptionsFor(bundle: StationBundle, rootDir: string): BuildOptions {
+  return { absWorkingDir: rootDir, entryPoints: [bundle.entry], outfile: bundle.outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' };
+}
+
 /** Builds every bundle and returns the absolute paths of the written files. */
 export async function buildStation(rootDir: string): Promise<string[]> {
   const written: string[] = [];
   for (const bundle of STATION_BUNDLES) {
-    await build(optionsFor(bundle, rootDir));
+    await build(stationBundleOptions(bundle, rootDir));
     const outfile = path.resolve(rootDir, bundle.outfile);
     if (!existsSync(outfile)) throw new Error(`esbuild reported success but ${bundle.outfile} is missing`);
     written.push(outfile);
   }
+  for (const bundle of PACKAGING_BUNDLES) {
+    await build(packagingOptionsFor(bundle, rootDir));
+    written.push(path.resolve(rootDir, bundle.outfile));
+  }
+  const icon = path.resolve(rootDir, ICON_FILE);
+  await mkdir(path.dirname(icon), { recursive: true });
+  await writeFile(icon, buildIco());
+  written.push(icon);
   return written;
 }
 

@@ -24,6 +24,8 @@ import * as createTickets from './20261204140900_create_tickets.js';
 import * as createPayments from './20261204141000_create_payments.js';
 import * as createIdempotencyKeys from './20261204141100_create_idempotency_keys.js';
 import * as createHolds from './20261204141200_create_holds.js';
+import * as refusePaymentsInClosedTill from './20261204143000_refuse_payments_in_closed_till.js';
+import * as outletDirectory from './20261204150000_outlet_directory.js';
 
 export interface Migration {
   name: string;
@@ -61,4 +63,6 @@ export const migrations: readonly Migration[] = [
   { name: '20261204141000_create_payments', ...createPayments },
   { name: '20261204141100_create_idempotency_keys', ...createIdempotencyKeys },
   { name: '20261204141200_create_holds', ...createHolds },
+  { name: '20261204143000_refuse_payments_in_closed_till', ...refusePaymentsInClosedTill },
+  { name: '20261204150000_outlet_directory', ...outletDirectory },
 ];

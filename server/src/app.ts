@@ -13,6 +13,7 @@ import { loggerOptions } from './logger.js';
 import { createWorkstationRepository } from './modules/workstations/repository.js';
 import { healthRoutes, whoAmIRoutes } from './modules/system/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
+import { eventRoutes } from './modules/events/routes.js';
 import { createAuthService } from './modules/identity/auth-service.js';
 import { createPasswordPolicy, type PasswordPolicy } from './modules/identity/password-policy.js';
 import { authRoutes } from './modules/identity/routes.js';
@@ -23,6 +24,7 @@ import { createNetworkPolicy, type NetworkPolicy } from './modules/network/polic
 import { salesRoutes } from './modules/sales/routes.js';
 import { createSalesService, type SalesSettings } from './modules/sales/service.js';
 import { tenantRoutes } from './modules/tenants/routes.js';
+import { tillRoutes } from './modules/till/routes.js';
 import { workstationRoutes } from './modules/workstations/routes.js';
 import { requireWorkstation } from './plugins/client-cert.js';
 import { requireAuthDeclaration, sessionAuthHook, workstationOnly, type RouteAuth } from './plugins/session-auth.js';
@@ -144,6 +146,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(workstationRoutes, { knex: deps.db.knex, clock: deps.clock });
       await api.register(auditRoutes, { knex: deps.db.knex });
       await api.register(tenantRoutes, { knex: deps.db.knex, clock: deps.clock });
+      await api.register(eventRoutes, { knex: deps.db.knex, clock: deps.clock });
+      await api.register(tillRoutes, { knex: deps.db.knex, clock: deps.clock });
       await api.register(salesRoutes, { sales: createSalesService({ knex: deps.db.knex, clock: deps.clock, ...(deps.sales === undefined ? {} : { settings: deps.sales }) }), knex: deps.db.knex });
     },
     { prefix: '/api' },

@@ -1,17 +1,32 @@
 /**
- * Composition root of the Electron main process: reads the configuration, wires the security guards,
- * the app:// file server and the one window. Logic lives in ./app and ./config; this file only
+ * Composition root of the Electron main process: reads the environment, builds the adapters (Electron
+ * APIs behind ports), the station services and the IPC handlers, and wires the security guards, the
+ * app:// file server and the one window. Logic lives in ./app, ./ipc and ./services; this file only
  * decides what is created when.
  */
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { app, dialog, session, type BrowserWindow } from 'electron';
+import { app, dialog, ipcMain, safeStorage, session, type BrowserWindow } from 'electron';
 import { appVersionArgument } from '../preload/app-version.js';
+import { createConsoleLogger } from './adapters/console-logger.js';
+import { createDialogFileChooser } from './adapters/electron-file-chooser.js';
+import { createSafeStorageSecretStore } from './adapters/electron-safe-storage.js';
 import { createAppFileHandler } from './app/app-files.js';
 import { guardSession, guardWebContents, type GuardOptions } from './app/guards.js';
-import { APP_ENTRY_URL, buildContentSecurityPolicy } from './app/policy.js';
+import { APP_ENTRY_URL, buildContentSecurityPolicy, isAppUrl } from './app/policy.js';
 import { registerAppSchemeAsPrivileged, serveAppScheme } from './app/protocol.js';
 import { createMainWindow } from './app/window.js';
 import { readStationConfig } from './config.js';
+import { createUiEvents } from './ipc/events.js';
+import { createIpcHandlers } from './ipc/handlers/index.js';
+import { registerIpcHandlers } from './ipc/register.js';
+import { isTrustedSender } from './ipc/sender.js';
+import { createSystemClock } from './ports/clock.js';
+import { createSystemTimers, sleepWith } from './ports/timers.js';
+import { createBackendClient } from './services/backend-client.js';
+import { createShutdownCoordinator } from './services/shutdown.js';
+import { createStation } from './services/station.js';
+import { createStationConfigStore } from './services/station-config-store.js';
 
 const PRODUCT_NAME = 'Kasse & Druckstation';
 
@@ -36,39 +51,95 @@ function main(): void {
     return;
   }
   const { config } = configResult;
-  const guardOptions: GuardOptions = { externalOrigins: config.externalOrigins, serverOrigin: config.serverOrigin };
-  const contentSecurityPolicy = buildContentSecurityPolicy(config.serverOrigin);
+  const guardOptions: GuardOptions = { externalOrigins: config.externalOrigins };
 
   // Both must happen before `ready`.
   registerAppSchemeAsPrivileged();
   app.enableSandbox();
   app.setAppUserModelId('de.boxoffice.station');
 
+  const log = createConsoleLogger();
+  const clock = createSystemClock();
+  const timers = createSystemTimers();
+  const shutdown = createShutdownCoordinator({ timers, log });
   let mainWindow: BrowserWindow | undefined;
+  const liveWindow = (): BrowserWindow | undefined => (mainWindow !== undefined && !mainWindow.isDestroyed() ? mainWindow : undefined);
+
+  // Events go to the station window only, and only while it shows the app.
+  const events = createUiEvents((channel, payload) => {
+    const window = liveWindow();
+    if (window !== undefined && isAppUrl(window.webContents.getURL())) window.webContents.send(channel, payload);
+  }, log);
 
   // Every WebContents (window, frame host, devtools) gets the navigation and window-open guards.
   app.on('web-contents-created', (_event, contents) => {
     guardWebContents(contents, guardOptions);
   });
   app.on('second-instance', () => {
-    if (mainWindow === undefined) return;
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.focus();
+    const window = liveWindow();
+    if (window === undefined) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
   });
   // The station has one window; closing it ends the program on every platform.
   app.on('window-all-closed', () => {
     app.quit();
+  });
+  // Quitting waits (bounded) for pending work: print confirmations and the entry journal flushed,
+  // then the session ended and connections closed.
+  let shutdownDone = false;
+  app.on('before-quit', (event) => {
+    if (shutdownDone) return;
+    event.preventDefault();
+    void shutdown.run().finally(() => {
+      shutdownDone = true;
+      app.quit();
+    });
   });
 
   app
     .whenReady()
     .then(async () => {
       const appRoot = app.getAppPath();
-      guardSession(session.defaultSession, guardOptions);
+      guardSession(session.defaultSession);
       serveAppScheme(
         session.defaultSession,
-        createAppFileHandler({ root: path.join(appRoot, 'build', 'renderer'), contentSecurityPolicy }),
+        createAppFileHandler({ root: path.join(appRoot, 'build', 'renderer'), contentSecurityPolicy: buildContentSecurityPolicy() }),
       );
+
+      // safeStorage is usable only after `ready`.
+      const station = createStation({
+        configStore: createStationConfigStore({
+          dir: config.dataDir ?? app.getPath('userData'),
+          secrets: createSafeStorageSecretStore(safeStorage, process.platform),
+        }),
+        fileChooser: createDialogFileChooser(dialog, liveWindow),
+        events,
+        clock,
+        timers,
+        log,
+        defaultServerUrl: config.defaultServerUrl,
+        createBackend: (serverUrl, certificate, observer, { probe }) =>
+          createBackendClient({
+            serverUrl,
+            certificate,
+            clock,
+            observer,
+            newIdempotencyKey: randomUUID,
+            sleep: sleepWith(timers),
+            // The setup check answers at once, also when the server is down: the person is waiting.
+            ...(probe ? { retry: { attempts: 1 } } : {}),
+          }),
+      });
+      shutdown.register('close', 'backend session', () => station.shutdown());
+
+      registerIpcHandlers({
+        ipcMain,
+        handlers: createIpcHandlers(station),
+        log,
+        isTrustedSender: (event) => isTrustedSender(event, liveWindow()?.webContents),
+      });
+
       mainWindow = createMainWindow({
         preloadPath: path.join(appRoot, 'build', 'preload', 'index.cjs'),
         additionalArguments: [appVersionArgument(app.getVersion())],
@@ -76,6 +147,11 @@ function main(): void {
       });
       mainWindow.on('closed', () => {
         mainWindow = undefined;
+      });
+      // Started before the page loads; the IPC handlers wait for it, so the first screen sees the
+      // final state (set up or not) rather than a guess.
+      station.start().catch((error: unknown) => {
+        log.error('station start failed', { error: String(error) });
       });
       await mainWindow.loadURL(APP_ENTRY_URL);
     })

@@ -4,8 +4,6 @@ import { decideNavigation, decideWindowOpen, isRequestBlocked } from './policy.j
 export interface GuardOptions {
   /** https origins that may be handed to the system browser (empty by default). */
   readonly externalOrigins: readonly string[];
-  /** The backend origin: the only network destination a renderer request may have. */
-  readonly serverOrigin: string;
 }
 
 function openExternally(url: string): void {
@@ -51,10 +49,11 @@ export function guardWebContents(contents: WebContents, options: GuardOptions): 
 }
 
 /**
- * Deny-by-default for the session: no web permission (camera, notifications, HID, serial, …) and
- * no device access is granted to the renderer; hardware is handled in main behind ports.
+ * Deny-by-default for the session: no web permission (camera, notifications, HID, serial, …), no
+ * device access, no downloads and no network request is granted to the renderer; hardware and the
+ * backend are handled in main behind ports.
  */
-export function guardSession(session: Session, options: GuardOptions): void {
+export function guardSession(session: Session): void {
   session.setPermissionRequestHandler((_contents, _permission, callback) => {
     callback(false);
   });
@@ -64,6 +63,6 @@ export function guardSession(session: Session, options: GuardOptions): void {
     event.preventDefault();
   });
   session.webRequest.onBeforeRequest((details, callback) => {
-    callback({ cancel: isRequestBlocked(details.url, options.serverOrigin) });
+    callback({ cancel: isRequestBlocked(details.url) });
   });
 }

@@ -62,38 +62,34 @@ export function decideWindowOpen(raw: string, externalOrigins: readonly string[]
   return isExternalUrlAllowed(raw, externalOrigins) ? 'open-external' : 'deny';
 }
 
-/** Schemes that reach the network or the local disk; the renderer may use them only towards the backend. */
+/** Schemes that reach the network or the local disk. */
 const NETWORK_OR_FILE_PROTOCOLS = new Set(['http:', 'https:', 'ws:', 'wss:', 'ftp:', 'file:']);
 
 /**
- * Second wall behind the CSP for the session's request filter: no remote content and no file://
- * (Electron security checklist), except requests to the configured backend. Other schemes (app:,
- * devtools:, data:, blob:) are left to the CSP, which already restricts them.
+ * Second wall behind the CSP for the session's request filter: the renderer reaches nothing on the
+ * network and no file:// (Electron security checklist). It needs neither: every backend call goes
+ * through the bridge to main, which holds the client certificate and the session token. Other schemes
+ * (app:, devtools:, data:, blob:) are left to the CSP, which already restricts them.
  */
-export function isRequestBlocked(raw: string, serverOrigin: string): boolean {
+export function isRequestBlocked(raw: string): boolean {
   const url = parseUrl(raw);
   if (url === undefined) return true;
-  if (!NETWORK_OR_FILE_PROTOCOLS.has(url.protocol)) return false;
-  return !(url.protocol === 'https:' && url.origin === serverOrigin);
+  return NETWORK_OR_FILE_PROTOCOLS.has(url.protocol);
 }
 
 /**
  * CSP for every app:// response. No 'unsafe-inline' anywhere: the Vite build emits only external
- * scripts and stylesheets. connect-src names the backend alone, so injected code cannot talk to any
- * other host. The origin is re-parsed so a malformed value cannot smuggle in extra directives.
+ * scripts and stylesheets. connect-src is the app itself: the renderer talks to the backend only
+ * through the bridge, so injected code has no host to send anything to.
  */
-export function buildContentSecurityPolicy(serverOrigin: string): string {
-  const url = parseUrl(serverOrigin);
-  if (url === undefined || url.protocol !== 'https:' || url.origin !== serverOrigin) {
-    throw new Error(`CSP: backend origin must be a bare https origin, got ${JSON.stringify(serverOrigin)}`);
-  }
+export function buildContentSecurityPolicy(): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self'",
     "font-src 'self'",
-    `connect-src ${url.origin}`,
+    "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",

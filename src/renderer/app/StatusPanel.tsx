@@ -5,7 +5,7 @@ import { CheckIcon, CrossIcon, HourglassIcon } from './icons.js';
 import type { Reachability } from './readiness.js';
 
 export interface StatusPanelProps {
-  /** Present inside Electron; then the shell reports itself (the backend client arrives with IPC). */
+  /** Present inside Electron; then the shell reports itself (backend calls go through the bridge). */
   readonly bridge: BoxofficeApi | undefined;
   /** Injected by the composition root so this component touches no globals. */
   readonly checkServer: () => Promise<Reachability>;
@@ -17,7 +17,10 @@ export function StatusPanel({ bridge, checkServer }: StatusPanelProps) {
     <section className="status-panel" aria-labelledby="status-heading">
       <h2 id="status-heading">{t('status.heading')}</h2>
       {bridge === undefined ? (
-        <ServerStatus checkServer={checkServer} />
+        <>
+          <ServerStatus checkServer={checkServer} />
+          <WebModeNote />
+        </>
       ) : (
         <p className="status status--ok" role="status">
           <CheckIcon />
@@ -25,6 +28,17 @@ export function StatusPanel({ bridge, checkServer }: StatusPanelProps) {
           <span className="status__detail">{t('status.version', { version: bridge.versions.app })}</span>
         </p>
       )}
+    </section>
+  );
+}
+
+/** Web mode says what works here and what only the desktop station does (issue 8, item 6). */
+function WebModeNote() {
+  const { t } = useI18n();
+  return (
+    <section className="mode-note" aria-labelledby="mode-note-heading">
+      <h3 id="mode-note-heading">{t('mode.web.heading')}</h3>
+      <p>{t('mode.web.note')}</p>
     </section>
   );
 }

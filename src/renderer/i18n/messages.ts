@@ -3,6 +3,8 @@
  * in either language is a compile error; test/unit/renderer checks the same at run time.
  */
 
+import { deErrors, enErrors } from './error-messages.js';
+
 export const LANGUAGES = ['de', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
@@ -24,6 +26,10 @@ export const de = {
   'status.retry': 'Erneut prüfen',
   'status.shellReady': 'Station-Shell bereit',
   'status.version': 'Version {version}',
+  'mode.web.heading': 'Im Browser',
+  'mode.web.note':
+    'Drucken: Die Tickets werden als PDF zum Herunterladen bzw. für den Druckdialog angeboten. Scannen: Handscanner im Tastaturmodus funktionieren. USB-Scanner (HID) und direktes Drucken auf Sicherheitspapier gibt es nur an der Station.',
+  ...deErrors,
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof de;
@@ -41,6 +47,10 @@ export const en: Messages = {
   'status.retry': 'Check again',
   'status.shellReady': 'Station shell ready',
   'status.version': 'Version {version}',
+  'mode.web.heading': 'In the browser',
+  'mode.web.note':
+    'Printing: tickets are offered as a PDF to download or print through the print dialog. Scanning: handheld scanners in keyboard mode work. USB scanners (HID) and direct printing on security paper are available at the station only.',
+  ...enErrors,
 };
 
 export const MESSAGES: Readonly<Record<Language, Messages>> = { de, en };

@@ -271,6 +271,31 @@ const specs: Record<string, (db: Knex) => Promise<void>> = {
     await expectRejects(db, (t) => t('idempotency_keys').insert(row), /duplicate key/);
     await expectRejects(db, (t) => t('idempotency_keys').insert({ ...row, key: 'short' }), /check/i);
   },
+  '20261204143000_refuse_payments_in_closed_till': async (db) => {
+    const { user, ws } = await userAndWs(db);
+    const [till] = await db('till_sessions').insert({ tenant_id: tenantId, workstation_id: ws, user_id: user, opened_at: new Date(), opening_float_cents: 0 }).returning('id');
+    const payment = { tenant_id: tenantId, order_id: orderId, method: 'cash', amount_cents: 4500, till_session_id: till.id, booked_by: user, created_at: new Date() };
+    await db('payments').insert(payment);
+    await db('till_sessions').where({ id: till.id }).update({ closed_at: new Date(), closing_number: 1, counted_cash_cents: 4500, expected_cash_cents: 4500, difference_cents: 0, report: '{}', report_sha256: 'x' });
+    await expectRejects(db, (t) => t('payments').insert(payment), /till session .* is closed/);
+    await expectRejects(db, (t) => t('payments').insert({ ...payment, amount_cents: -4500 }), /till session .* is closed/);
+    // Payments outside a till (escrow transfers) are unaffected.
+    await db('payments').insert({ ...payment, method: 'escrow_transfer', till_session_id: null });
+  },
+  '20261204150000_outlet_directory': async (db) => {
+    const outlet = await outletId(db);
+    await db('tenants').insert({ kind: 'outlet', code: 'outlet-2', name: 'Outlet 2', parent_id: tenantId });
+    await db.raw('SET LOCAL ROLE boxoffice_app');
+    // Without a tenant scope still only the operator; a promoter sees the outlets (id, code, name) besides itself.
+    expect(await db('tenants').orderBy('code').pluck('code')).toEqual(['op']);
+    await db.raw(`SELECT set_config('app.tenant_id', ?, true)`, [promoterId]);
+    expect(await db('tenants').orderBy('code').pluck('code')).toEqual(['op', 'outlet-1', 'outlet-2', 'promo']);
+    // Reading only: the directory does not let anyone change an outlet.
+    expect(await db('tenants').where({ id: outlet }).update({ name: 'Gekapert' })).toBe(0);
+    // Other promoters stay hidden from an outlet.
+    await db.raw(`SELECT set_config('app.tenant_id', ?, true)`, [outlet]);
+    expect(await db('tenants').orderBy('code').pluck('code')).toEqual(['op', 'outlet-1', 'outlet-2']);
+  },
 };
 
 describe('migration list', () => {

@@ -1,0 +1,9 @@
+import type { Station } from '../../services/station.js';
+import type { IpcHandlers } from '../register.js';
+import { authHandlers } from './auth.js';
+import { setupHandlers } from './setup.js';
+import { systemHandlers } from './system.js';
+
+export function createIpcHandlers(station: Station): IpcHandlers {
+  return { setup: setupHandlers(station), auth: authHandlers(station), system: systemHandlers(station) };
+}
