@@ -103,6 +103,7 @@ for (const backend of testBackends()) {
       const list = await runCli(['ca', 'list', '--tenant', 'vvk-altstadt'], env);
       expect(list.stdout).toMatch(/vvk-altstadt\tkasse-9\t[0-9a-f]+\t\S+\trevoked .*\(Gerät verloren\)/);
       expect(list.stdout).toMatch(/vvk-altstadt\tkasse-1\t[0-9a-f]+\t\S+\tactive/);
-    });
+      // A dozen CLI processes, each opening the database, and four 600 000-iteration key derivations.
+    }, 240_000);
   });
 }
