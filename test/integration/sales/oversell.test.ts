@@ -30,7 +30,7 @@ run('no oversell under concurrent buyers (postgres)', () => {
       await openTill(server, server.tenants.outlet, server.workstation.id, user.id);
       tokens.push((await loginAs(server, server.workstation, user)).token!);
     }
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     agent.destroy();
     await server.close();
