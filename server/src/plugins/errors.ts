@@ -48,6 +48,16 @@ function isContention(error: unknown): boolean {
   return code === '55P03' || code === '40P01' || code === '40001';
 }
 
+// The database's last word on a payment into a closed till (trigger payments_refuse_closed_till): the
+// services check first, so this only answers a race they lost, but it must not surface as a 500.
+function isClosedTillPayment(error: unknown): boolean {
+  const e = error as { code?: unknown; where?: unknown; message?: unknown };
+  if (e.code !== '23514') return false;
+  const where = typeof e.where === 'string' ? e.where : '';
+  const message = typeof e.message === 'string' ? e.message : '';
+  return where.includes('payments_refuse_closed_till') || /till session \S+ is closed/.test(message);
+}
+
 function isDatabaseUnavailable(error: unknown): boolean {
   if (error instanceof DatabaseUnavailableError) return true;
   const code = (error as { code?: unknown }).code;
@@ -70,6 +80,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     if (isContention(error)) {
       return sendProblem(reply, request, { status: 503, code: 'BUSY_RETRY', detail: 'Too many simultaneous requests for the same seats or tickets; nothing was changed. Retry in a moment.', retryAfterSeconds: 1 });
+    }
+    if (isClosedTillPayment(error)) {
+      return sendProblem(reply, request, { status: 409, code: 'TILL_NOT_OPEN', detail: 'The till was closed meanwhile; nothing was booked. Open the till and try again.' });
     }
     if (isDatabaseUnavailable(error)) {
       request.log.error({ err: error }, 'database unavailable');

@@ -26,6 +26,13 @@ describe('errors leave the server as problem JSON with a stable code', () => {
     app.get('/test/conflict', async () => {
       throw new AppError(409, 'SEAT_TAKEN', 'Seat A-1-5 is already sold.');
     });
+    // The message and SQLSTATE the trigger payments_refuse_closed_till raises, from the real database.
+    app.get('/test/closed-till', async () => {
+      await tdb.db.knex.raw(`DO $$ BEGIN RAISE EXCEPTION 'till session 0b7e is closed; no payment can be added to it' USING ERRCODE = 'check_violation'; END $$`);
+    });
+    app.get('/test/other-check', async () => {
+      await tdb.db.knex.raw(`DO $$ BEGIN RAISE EXCEPTION 'some other rule' USING ERRCODE = 'check_violation'; END $$`);
+    });
     app.post(
       '/test/echo',
       { schema: { body: Type.Object({ quantity: Type.Integer({ minimum: 1 }), name: Type.String({ maxLength: 5 }) }, { additionalProperties: false }) } },
@@ -52,6 +59,15 @@ describe('errors leave the server as problem JSON with a stable code', () => {
     const res = await app.inject({ method: 'GET', url: '/test/conflict' });
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ code: 'SEAT_TAKEN', detail: 'Seat A-1-5 is already sold.' });
+  });
+
+  it('answers a payment into a till closed meanwhile with TILL_NOT_OPEN, other check violations as internal', async () => {
+    const res = await app.inject({ method: 'GET', url: '/test/closed-till' });
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({ code: 'TILL_NOT_OPEN' });
+    const other = await app.inject({ method: 'GET', url: '/test/other-check' });
+    expect(other.statusCode).toBe(500);
+    expect(other.body).not.toContain('some other rule');
   });
 
   it('reports schema violations with the offending paths', async () => {

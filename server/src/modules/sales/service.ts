@@ -6,6 +6,7 @@ import { AppError, notFound } from '../../errors.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Actor } from '../identity/users-service.js';
 import { onceOnly, type StoredResponse } from '../idempotency/idempotency.js';
+import { findOpenTillSession } from '../till/open-till.js';
 import { isTakeable, lockSeats, pickBestAvailable, type SeatRow } from './seat-selection.js';
 import { loadOrderView } from './views.js';
 
@@ -29,6 +30,8 @@ interface CategoryRow {
   seated: boolean;
   capacity: number;
   sold: number;
+  /** Whether the selling outlet has a quota row for the category (read with the category). */
+  outlet_has_quota: boolean;
 }
 
 interface VariantRow {
@@ -80,19 +83,29 @@ export function createSalesService(deps: { knex: Knex; clock: Clock; settings?: 
     return { priceCents: variant.price_cents, variantId: variant.id };
   }
 
-  /** Moves the sold counters; the hot category rows come last and in a fixed order. */
-  async function bookCounters(trx: Knex.Transaction, outletId: string, perCategory: Map<string, number>, direction: 1 | -1): Promise<void> {
+  /**
+   * Moves the sold counters; the hot category rows come last and in a fixed order. `quotaCategories`, when
+   * given, are the categories for which the outlet had a quota row when the sale read its categories: the
+   * others are skipped (the sale then simply counts as made before any quota created since). Each quota
+   * step is one statement: the guarded update, and whether the outlet still has a quota row at all.
+   */
+  async function bookCounters(trx: Knex.Transaction, outletId: string, perCategory: Map<string, number>, direction: 1 | -1, quotaCategories?: ReadonlySet<string>): Promise<void> {
     const ids = [...perCategory.keys()].sort();
     for (const categoryId of ids) {
+      if (quotaCategories !== undefined && !quotaCategories.has(categoryId)) continue;
       const n = (perCategory.get(categoryId) ?? 0) * direction;
-      const updated = await trx('sales_quotas')
-        .where({ outlet_id: outletId, category_id: categoryId })
-        .whereRaw('sold + ? <= quota AND sold + ? >= 0', [n, n])
-        .update({ sold: trx.raw('sold + ?', [n]) });
-      if (updated === 0 && direction === 1) {
-        const quota = await trx('sales_quotas').where({ outlet_id: outletId, category_id: categoryId }).first<{ quota: number } | undefined>('quota');
-        if (quota !== undefined) throw conflict('QUOTA_EXHAUSTED', 'The outlet has sold its quota for this category.');
-      }
+      const result = await trx.raw<{ rows: Array<{ updated: number; has_quota: boolean }> }>(
+        `WITH moved AS (
+           UPDATE sales_quotas SET sold = sold + ?
+            WHERE outlet_id = ? AND category_id = ? AND sold + ? <= quota AND sold + ? >= 0
+           RETURNING 1
+         )
+         SELECT (SELECT count(*) FROM moved)::int AS updated,
+                EXISTS (SELECT 1 FROM sales_quotas WHERE outlet_id = ? AND category_id = ?) AS has_quota`,
+        [n, outletId, categoryId, n, n, outletId, categoryId],
+      );
+      const row = result.rows[0];
+      if (row !== undefined && row.updated === 0 && row.has_quota && direction === 1) throw conflict('QUOTA_EXHAUSTED', 'The outlet has sold its quota for this category.');
     }
     for (const categoryId of ids) {
       const n = (perCategory.get(categoryId) ?? 0) * direction;
@@ -104,11 +117,9 @@ export function createSalesService(deps: { knex: Knex; clock: Clock; settings?: 
     }
   }
 
+  /** The open till of this clerk at this workstation, locked against a closing (see findOpenTillSession). */
   async function openTillSession(trx: Knex.Transaction, actor: Actor): Promise<string> {
-    const till = await trx('till_sessions')
-      .where({ workstation_id: actor.workstation.id, user_id: actor.userId })
-      .whereNull('closed_at')
-      .first<{ id: string } | undefined>('id');
+    const till = await findOpenTillSession(trx, { workstationId: actor.workstation.id, userId: actor.userId });
     if (till === undefined) throw conflict('TILL_NOT_OPEN', 'Open the till before selling or refunding at the counter.');
     return till.id;
   }
@@ -136,7 +147,14 @@ export function createSalesService(deps: { knex: Knex; clock: Clock; settings?: 
         return onceOnly(trx, { tenantId: actor.tenantId, scope: 'orders.create', key: idem.key, requestHash: idem.hash, now }, async () => {
           const event = await loadEventForSale(trx, input.eventId, now);
           const categories = new Map(
-            (await trx('price_categories').where({ event_id: event.id }).select<CategoryRow[]>('*')).map((c) => [c.id, c]),
+            (
+              await trx('price_categories')
+                .where({ event_id: event.id })
+                .select<CategoryRow[]>(
+                  'price_categories.*',
+                  trx.raw('EXISTS (SELECT 1 FROM sales_quotas q WHERE q.outlet_id = ? AND q.category_id = price_categories.id) AS outlet_has_quota', [actor.tenantId]),
+                )
+            ).map((c) => [c.id, c]),
           );
           const variants = new Map(
             (await trx('price_variants').whereIn('category_id', [...categories.keys()]).select<VariantRow[]>('id', 'category_id', 'price_cents')).map((v) => [v.id, v]),
@@ -235,10 +253,6 @@ export function createSalesService(deps: { knex: Knex; clock: Clock; settings?: 
               created_at: now,
             })),
           );
-          const perCategory = new Map<string, number>();
-          for (const t of planned) perCategory.set(t.categoryId, (perCategory.get(t.categoryId) ?? 0) + 1);
-          await bookCounters(trx, actor.tenantId, perCategory, 1);
-
           if (paid && total > 0) {
             await trx('payments').insert({
               tenant_id: actor.tenantId,
@@ -255,6 +269,10 @@ export function createSalesService(deps: { knex: Knex; clock: Clock; settings?: 
             });
           }
           if (holdId !== undefined) await trx('holds').where({ id: holdId }).update({ released_at: now });
+          const view = await loadOrderView(trx, order.id);
+          // What other sales wait for comes last, so that it stays locked for as few statements as possible:
+          // the outlet's audit chain (an advisory lock per tenant), then its quota rows, and the event's
+          // category counters (the rows every sale of the event updates) at the very end.
           await appendAudit(trx, {
             tenantId: actor.tenantId,
             at: now,
@@ -266,7 +284,11 @@ export function createSalesService(deps: { knex: Knex; clock: Clock; settings?: 
             entityId: order.id,
             details: { orderNumber: order.order_number, eventId: event.id, channel: input.channel, tickets: planned.length, totalCents: total, payment: input.payment.method },
           });
-          return { status: 201, body: await loadOrderView(trx, order.id) };
+          const perCategory = new Map<string, number>();
+          for (const t of planned) perCategory.set(t.categoryId, (perCategory.get(t.categoryId) ?? 0) + 1);
+          const quotaCategories = new Set([...categories.values()].filter((c) => c.outlet_has_quota).map((c) => c.id));
+          await bookCounters(trx, actor.tenantId, perCategory, 1, quotaCategories);
+          return { status: 201, body: view };
         });
       });
     },

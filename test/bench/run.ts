@@ -1,0 +1,31 @@
+/**
+ * Benchmarks: `npm run bench -- <name> [options]`. They print figures and never assert timings (machines
+ * are shared and noisy); a benchmark exits non-zero only when its correctness checks fail.
+ */
+const BENCHES: Record<string, { summary: string; run: (argv: string[]) => Promise<number> }> = {
+  sales: {
+    summary: 'on-sale rush over HTTPS with client certificates until a 20 000-seat event is sold out, compared with pgbench -N',
+    run: async (argv) => (await import('./sales.js')).runSalesBench(argv),
+  },
+};
+
+function usage(): string {
+  const lines = Object.entries(BENCHES).map(([name, b]) => `  ${name.padEnd(8)} ${b.summary}`);
+  return ['usage: npm run bench -- <name> [options]   (<name> --help lists the options)', '', 'benchmarks:', ...lines].join('\n');
+}
+
+const [name, ...rest] = process.argv.slice(2);
+const bench = name === undefined ? undefined : BENCHES[name];
+if (bench === undefined) {
+  if (name !== undefined && name !== '--help' && name !== '-h') console.error(`unknown benchmark: ${name}`);
+  console.error(usage());
+  process.exit(name === '--help' || name === '-h' ? 0 : 2);
+} else {
+  bench.run(rest).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(process.env['BOXOFFICE_DEBUG'] === '1' ? error : `bench ${name} failed: ${(error as Error).message ?? String(error)}`);
+      process.exit(1);
+    },
+  );
+}
