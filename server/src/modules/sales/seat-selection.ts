@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { AppError } from '../../errors.js';
 
 export interface SeatRow {
   id: string;
@@ -198,45 +199,64 @@ export async function bestRunByFullScan(trx: Knex.Transaction, input: RunSearch)
   return runs.rows[0];
 }
 
+/** Raised when every run tried was being bought by someone else at that moment: not sold out, retry. */
+function contended(): AppError {
+  return new AppError(503, 'BUSY_RETRY', 'Other counters are buying the best seats of this category right now; nothing was changed. Retry in a moment.', { retryAfterSeconds: 1 });
+}
+
+const MAX_ATTEMPTS = 16;
+
 /**
  * Best available: n seats of a category, adjacent in one row where possible, front rows first and
  * centred within the free run. The run is found in SQL (no row transfer), then locked with SKIP LOCKED
- * so that concurrent buyers never queue behind each other: a seat someone else is buying right now is
- * skipped and the next best run is tried.
+ * so that concurrent buyers never queue behind each other: a run someone else is buying right now is
+ * left out as a whole and the next best run is tried.
+ *
+ * Returns undefined only when the category really has fewer than n takeable seats (committed state);
+ * when seats exist but all tried were locked by other buyers, it throws BUSY_RETRY (503) instead of
+ * claiming the category sold out.
  */
 export async function pickBestAvailable(trx: Knex.Transaction, input: { eventId: string; categoryId: string; quantity: number; now: Date; exclude: ReadonlySet<string> }): Promise<SeatRow[] | undefined> {
   const excluded = [...input.exclude];
-  for (let attempt = 0; attempt < 8; attempt += 1) {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
     const run = await findBestRun(trx, { eventId: input.eventId, categoryId: input.categoryId, quantity: input.quantity, now: input.now, excluded });
-    let candidates: SeatRow[];
     if (run !== undefined) {
       const start = run.first + Math.floor((run.len - input.quantity) / 2);
-      candidates = await trx('seats')
-        .where({ event_id: input.eventId, category_id: input.categoryId, block: run.block, row_index: run.row_index })
-        .whereBetween('seat_number', [start, start + input.quantity - 1])
-        .orderBy('id')
-        .forUpdate()
-        .skipLocked()
-        .select<SeatRow[]>('*');
-    } else {
-      // No run long enough: the best single seats, front first.
-      candidates = await trx('seats')
-        .where({ event_id: input.eventId, category_id: input.categoryId })
-        .whereRaw(TAKEABLE, [input.now])
-        .modify((q) => {
-          if (excluded.length > 0) void q.whereNotIn('id', excluded);
-        })
-        .orderBy([{ column: 'row_index' }, { column: 'block' }, { column: 'seat_number' }])
-        .limit(input.quantity)
-        .forUpdate()
-        .skipLocked()
-        .select<SeatRow[]>('*');
-      if (candidates.length < input.quantity) return undefined;
+      const range = () =>
+        trx('seats')
+          .where({ event_id: input.eventId, category_id: input.categoryId, block: run.block, row_index: run.row_index })
+          .whereBetween('seat_number', [start, start + input.quantity - 1]);
+      const candidates = await range().orderBy('id').forUpdate().skipLocked().select<SeatRow[]>('*');
+      const usable = candidates.filter((s) => isTakeable(s, input.now, undefined));
+      if (usable.length === input.quantity) return usable;
+      // Someone else is buying (part of) this run: leave the whole run out, the locked seats included.
+      for (const s of await range().select<Array<{ id: string }>>('id')) excluded.push(s.id);
+      continue;
     }
+    // No run long enough: the best single seats, front first.
+    const candidates = await trx('seats')
+      .where({ event_id: input.eventId, category_id: input.categoryId })
+      .whereRaw(TAKEABLE, [input.now])
+      .modify((q) => {
+        if (excluded.length > 0) void q.whereNotIn('id', excluded);
+      })
+      .orderBy([{ column: 'row_index' }, { column: 'block' }, { column: 'seat_number' }])
+      .limit(input.quantity)
+      .forUpdate()
+      .skipLocked()
+      .select<SeatRow[]>('*');
     const usable = candidates.filter((s) => isTakeable(s, input.now, undefined));
     if (usable.length === input.quantity) return usable;
-    // Someone else got there first: leave those seats out and look again.
-    for (const s of candidates) excluded.push(s.id);
+    // Too few unlocked seats: sold out, or other buyers hold the rest right now?
+    const [row] = await trx('seats')
+      .where({ event_id: input.eventId, category_id: input.categoryId })
+      .whereRaw(TAKEABLE, [input.now])
+      .modify((q) => {
+        if (input.exclude.size > 0) void q.whereNotIn('id', [...input.exclude]);
+      })
+      .count<Array<{ n: number | string }>>('* as n');
+    if (Number(row?.n ?? 0) < input.quantity) return undefined;
+    throw contended();
   }
-  return undefined;
+  throw contended();
 }
