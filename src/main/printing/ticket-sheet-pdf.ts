@@ -1,0 +1,126 @@
+/**
+ * Renders ticket and calibration sheets to PDF with pdfmake 0.3 under plain Node (no browser). The
+ * sheet itself is built by src/shared/ticket-sheet; this file supplies what needs Node: the font files,
+ * glyph metrics for fitting texts (fontkit, the font engine pdfmake uses), the Code 128 encoder and
+ * pdfmake.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as fontkit from 'fontkit';
+import pdfmake from 'pdfmake';
+import { mmToPt, PAGE_HEIGHT_MM, PAGE_WIDTH_MM, planSheets, type Calibration, type StartPosition } from '../../shared/ticket-sheet/layout.js';
+import type { SheetDocument, TextMeasure } from '../../shared/ticket-sheet/pdf-definition.js';
+import { calibrationSheetDocument, ticketSheetDocument, type CalibrationSheetOptions } from '../../shared/ticket-sheet/sheet-document.js';
+import type { TicketFace } from '../../shared/ticket-sheet/ticket-face.js';
+import { encodeCode128 } from './code128.js';
+
+/** DejaVu Sans: Latin with umlauts and €, Greek, Cyrillic, Hebrew, Armenian, Georgian and more. */
+export const TICKET_FONT_FILES = { normal: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf' } as const;
+
+/** Debian's fonts-dejavu-core; the packaged station ships the same files in resources/fonts. */
+export const SYSTEM_FONT_DIR = '/usr/share/fonts/truetype/dejavu';
+
+/** The font family name inside pdfmake; distinct from the server's Roboto, since pdfmake is one object per process. */
+const FAMILY = 'TicketSans';
+const VFS_NAMES = { normal: 'TicketSans-Regular.ttf', bold: 'TicketSans-Bold.ttf' } as const;
+
+export class TicketFontMissingError extends Error {
+  readonly code = 'PRINT_FONT_MISSING';
+}
+
+/** The first directory that holds both font files. */
+export function findTicketFontDir(candidates: readonly string[]): string {
+  const found = candidates.find((dir) => Object.values(TICKET_FONT_FILES).every((file) => existsSync(path.join(dir, file))));
+  if (found === undefined) {
+    throw new TicketFontMissingError(`ticket font (${Object.values(TICKET_FONT_FILES).join(', ')}) not found in: ${candidates.join(', ')}`);
+  }
+  return found;
+}
+
+export interface TicketSheetJob {
+  readonly faces: readonly TicketFace[];
+  readonly calibration: Calibration;
+  /** Slot of the first blank on its sheet (1–3); must match the first blank number. */
+  readonly startPosition: StartPosition;
+}
+
+export interface TicketSheetRenderer {
+  /** Places the faces on sheets by blank number and renders them; one PDF page per sheet. */
+  renderTickets(job: TicketSheetJob, options?: RenderOptions): Promise<Buffer>;
+  renderCalibration(options: Omit<CalibrationSheetOptions, 'measure' | 'creationDate'> & RenderOptions): Promise<Buffer>;
+  /** Renders a prepared sheet document. */
+  render(doc: SheetDocument, options?: { compress?: boolean }): Promise<Buffer>;
+  readonly measure: TextMeasure;
+}
+
+export interface RenderOptions {
+  /** Written into the PDF; defaults to now. A fixed date gives byte-identical output. */
+  readonly creationDate?: Date;
+  /** Off only for tests and debugging: the content stream is then readable. */
+  readonly compress?: boolean;
+}
+
+export function createTicketSheetRenderer(options: { fontDir: string }): TicketSheetRenderer {
+  const files = { normal: readFileSync(path.join(options.fontDir, TICKET_FONT_FILES.normal)), bold: readFileSync(path.join(options.fontDir, TICKET_FONT_FILES.bold)) };
+  const fonts = { normal: fontkit.create(files.normal), bold: fontkit.create(files.bold) };
+
+  pdfmake.virtualfs.writeFileSync(VFS_NAMES.normal, files.normal);
+  pdfmake.virtualfs.writeFileSync(VFS_NAMES.bold, files.bold);
+  pdfmake.addFonts({ [FAMILY]: { normal: VFS_NAMES.normal, bold: VFS_NAMES.bold, italics: VFS_NAMES.normal, bolditalics: VFS_NAMES.bold } });
+  // A sheet is built from data only: no URL and no local file may be read while rendering.
+  pdfmake.setUrlAccessPolicy(() => false);
+  pdfmake.setLocalAccessPolicy(() => false);
+
+  const widths = new Map<string, number>();
+  const measure: TextMeasure = (text, fontSizePt, bold) => {
+    const key = `${bold ? 'b' : 'n'}${text}`;
+    let em = widths.get(key);
+    if (em === undefined) {
+      const font = bold ? fonts.bold : fonts.normal;
+      em = font.layout(text).advanceWidth / font.unitsPerEm;
+      // Bounded: a long print job measures many distinct strings.
+      if (widths.size > 20_000) widths.clear();
+      widths.set(key, em);
+    }
+    return em * fontSizePt;
+  };
+
+  async function render(doc: SheetDocument, renderOptions: { compress?: boolean } = {}): Promise<Buffer> {
+    const content = doc.pages.flatMap((page, index) => [
+      // Every node is absolutely positioned; this empty line only starts the next physical sheet.
+      ...(index === 0 ? [] : [{ text: '', pageBreak: 'before' }]),
+      ...page.nodes.map((node) => ({ ...node })),
+    ]);
+    const definition = {
+      pageSize: { width: mmToPt(PAGE_WIDTH_MM), height: mmToPt(PAGE_HEIGHT_MM) },
+      // The negative bottom margin lets a calibration offset push the last blank's lowest line past the
+      // paper edge, where the printer clips it, instead of pdfmake starting a new page for it.
+      pageMargins: [0, 0, 0, -mmToPt(PAGE_HEIGHT_MM)],
+      info: { title: doc.title, creator: 'Kasse & Druckstation', producer: 'pdfmake', creationDate: doc.creationDate },
+      language: 'de-DE',
+      compress: renderOptions.compress ?? true,
+      defaultStyle: { font: FAMILY },
+      content,
+    };
+    return pdfmake.createPdf(definition).getBuffer();
+  }
+
+  return {
+    measure,
+    render,
+    renderTickets: (job, renderOptions = {}) => {
+      const doc = ticketSheetDocument(planSheets(job.faces, job.startPosition), {
+        calibration: job.calibration,
+        encode: encodeCode128,
+        measure,
+        creationDate: renderOptions.creationDate ?? new Date(),
+      });
+      return render(doc, renderOptions);
+    },
+    renderCalibration: (calibrationOptions) => {
+      const { compress, creationDate, ...rest } = calibrationOptions;
+      const doc = calibrationSheetDocument({ ...rest, measure, creationDate: creationDate ?? new Date() });
+      return render(doc, compress === undefined ? {} : { compress });
+    },
+  };
+}
