@@ -204,59 +204,130 @@ function contended(): AppError {
   return new AppError(503, 'BUSY_RETRY', 'Other counters are buying the best seats of this category right now; nothing was changed. Retry in a moment.', { retryAfterSeconds: 1 });
 }
 
-const MAX_ATTEMPTS = 16;
+/** Seats locked per step of the front-first walk, and how many steps before the whole-category search. */
+const CHUNK = 64;
+const MAX_CHUNKS = 4;
+/** Runs of the whole-category search tried before giving up with BUSY_RETRY. */
+const MAX_ATTEMPTS = 8;
+
+type BestAvailableInput = { eventId: string; categoryId: string; quantity: number; now: Date; exclude: ReadonlySet<string> };
 
 /**
  * Best available: n seats of a category, adjacent in one row where possible, front rows first and
- * centred within the free run. The run is found in SQL (no row transfer), then locked with SKIP LOCKED
- * so that concurrent buyers never queue behind each other: a run someone else is buying right now is
- * left out as a whole and the next best run is tried.
+ * centred within the free run.
+ *
+ * Concurrent buyers must not all race for the same front seats. So the search first walks the category's
+ * takeable seats front first (row, block, seat) and locks them in chunks with FOR UPDATE SKIP LOCKED:
+ * seats another buyer is locking right now are skipped, which leaves a gap that splits a run, exactly as
+ * it should. The first run of n among the seats this buyer could lock is taken. Each buyer thus lands on
+ * seats nobody else is buying, in one or two statements, however many buy at once. (The seats locked
+ * but not taken stay locked until the sale commits, a few milliseconds; others skip them meanwhile.)
+ *
+ * When the front is too fragmented for a run within MAX_CHUNKS chunks, the whole-category search
+ * (findBestRun, over committed state) finds the best run further back, locked with SKIP LOCKED; failing
+ * that, the best single seats already locked are taken.
  *
  * Returns undefined only when the category really has fewer than n takeable seats (committed state);
- * when seats exist but all tried were locked by other buyers, it throws BUSY_RETRY (503) instead of
+ * when seats exist but others are buying them right now, it throws BUSY_RETRY (503) instead of
  * claiming the category sold out.
  */
-export async function pickBestAvailable(trx: Knex.Transaction, input: { eventId: string; categoryId: string; quantity: number; now: Date; exclude: ReadonlySet<string> }): Promise<SeatRow[] | undefined> {
-  const excluded = [...input.exclude];
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-    const run = await findBestRun(trx, { eventId: input.eventId, categoryId: input.categoryId, quantity: input.quantity, now: input.now, excluded });
-    if (run !== undefined) {
-      const start = run.first + Math.floor((run.len - input.quantity) / 2);
-      const range = () =>
-        trx('seats')
-          .where({ event_id: input.eventId, category_id: input.categoryId, block: run.block, row_index: run.row_index })
-          .whereBetween('seat_number', [start, start + input.quantity - 1]);
-      const candidates = await range().orderBy('id').forUpdate().skipLocked().select<SeatRow[]>('*');
-      const usable = candidates.filter((s) => isTakeable(s, input.now, undefined));
-      if (usable.length === input.quantity) return usable;
-      // Someone else is buying (part of) this run: leave the whole run out, the locked seats included.
-      for (const s of await range().select<Array<{ id: string }>>('id')) excluded.push(s.id);
-      continue;
-    }
-    // No run long enough: the best single seats, front first.
-    const candidates = await trx('seats')
-      .where({ event_id: input.eventId, category_id: input.categoryId })
-      .whereRaw(TAKEABLE, [input.now])
+export async function pickBestAvailable(trx: Knex.Transaction, input: BestAvailableInput): Promise<SeatRow[] | undefined> {
+  const locked: SeatRow[] = [];
+  let after: SeatRow | undefined;
+  for (let chunk = 0; chunk < MAX_CHUNKS; chunk += 1) {
+    const rows = await lockFrontChunk(trx, input, after);
+    locked.push(...rows);
+    const run = firstRun(locked, input.quantity);
+    if (run !== undefined) return run;
+    if (rows.length < CHUNK) break;
+    after = rows[rows.length - 1];
+  }
+  const exhausted = locked.length < MAX_CHUNKS * CHUNK;
+  if (!exhausted) {
+    const further = await bestRunFurtherBack(trx, input);
+    if (further !== undefined) return further;
+  }
+  if (locked.length >= input.quantity) return locked.slice(0, input.quantity);
+  // Too few seats this buyer could lock: sold out, or other buyers hold the rest right now?
+  const [row] = await trx('seats')
+    .where({ event_id: input.eventId, category_id: input.categoryId })
+    .whereRaw(TAKEABLE, [input.now])
+    .modify((q) => {
+      if (input.exclude.size > 0) void q.whereNotIn('id', [...input.exclude]);
+    })
+    .count<Array<{ n: number | string }>>('* as n');
+  if (Number(row?.n ?? 0) < input.quantity) return undefined;
+  throw contended();
+}
+
+/**
+ * The next CHUNK takeable seats front first after `after`, locked, skipping those locked by others: free
+ * seats and seats whose hold has expired, each walked along seats_front_first, merged front first.
+ */
+async function lockFrontChunk(trx: Knex.Transaction, input: BestAvailableInput, after: SeatRow | undefined): Promise<SeatRow[]> {
+  const walk = (status: 'available' | 'held') =>
+    trx('seats')
+      .where({ category_id: input.categoryId, status, event_id: input.eventId })
       .modify((q) => {
-        if (excluded.length > 0) void q.whereNotIn('id', excluded);
+        if (status === 'held') void q.where('hold_expires_at', '<=', input.now);
+        if (after !== undefined) void q.whereRaw('(row_index, block, seat_number) > (?, ?, ?)', [after.row_index, after.block, after.seat_number]);
+        if (input.exclude.size > 0) void q.whereNotIn('id', [...input.exclude]);
       })
       .orderBy([{ column: 'row_index' }, { column: 'block' }, { column: 'seat_number' }])
-      .limit(input.quantity)
+      .limit(CHUNK)
       .forUpdate()
       .skipLocked()
       .select<SeatRow[]>('*');
+  const free = await walk('available');
+  const expired = await walk('held');
+  if (expired.length === 0) return free;
+  return frontFirst([...free, ...expired]).slice(0, CHUNK);
+}
+
+const collator = new Intl.Collator('de', { numeric: false, sensitivity: 'variant' });
+
+/**
+ * Front first: row, block, seat. Only used to merge the rare seats with an expired hold into a chunk;
+ * otherwise the database's order (and collation of block names) stands.
+ */
+function frontFirst(seats: readonly SeatRow[]): SeatRow[] {
+  return [...seats].sort((a, b) => a.row_index - b.row_index || collator.compare(a.block, b.block) || a.seat_number - b.seat_number);
+}
+
+/** The first run of at least n adjacent seats among the given seats (front first), centred n of it. */
+function firstRun(sorted: readonly SeatRow[], n: number): SeatRow[] | undefined {
+  let start = 0;
+  for (let i = 1; i <= sorted.length; i += 1) {
+    const prev = sorted[i - 1]!;
+    const cur = sorted[i];
+    const continues = cur !== undefined && cur.block === prev.block && cur.row_index === prev.row_index && cur.seat_number === prev.seat_number + 1;
+    if (continues) continue;
+    const len = i - start;
+    if (len >= n) {
+      const from = start + Math.floor((len - n) / 2);
+      return sorted.slice(from, from + n);
+    }
+    start = i;
+  }
+  return undefined;
+}
+
+/** The whole-category search over committed state, each run found locked with SKIP LOCKED or left out. */
+async function bestRunFurtherBack(trx: Knex.Transaction, input: BestAvailableInput): Promise<SeatRow[] | undefined> {
+  const excluded = [...input.exclude];
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+    const run = await findBestRun(trx, { eventId: input.eventId, categoryId: input.categoryId, quantity: input.quantity, now: input.now, excluded });
+    if (run === undefined) return undefined;
+    const start = run.first + Math.floor((run.len - input.quantity) / 2);
+    const range = () =>
+      trx('seats')
+        .where({ event_id: input.eventId, category_id: input.categoryId, block: run.block, row_index: run.row_index })
+        .whereBetween('seat_number', [start, start + input.quantity - 1]);
+    const candidates = await range().orderBy('id').forUpdate().skipLocked().select<SeatRow[]>('*');
     const usable = candidates.filter((s) => isTakeable(s, input.now, undefined));
     if (usable.length === input.quantity) return usable;
-    // Too few unlocked seats: sold out, or other buyers hold the rest right now?
-    const [row] = await trx('seats')
-      .where({ event_id: input.eventId, category_id: input.categoryId })
-      .whereRaw(TAKEABLE, [input.now])
-      .modify((q) => {
-        if (input.exclude.size > 0) void q.whereNotIn('id', [...input.exclude]);
-      })
-      .count<Array<{ n: number | string }>>('* as n');
-    if (Number(row?.n ?? 0) < input.quantity) return undefined;
-    throw contended();
+    // Someone else is buying (part of) this run: leave the whole run out, the locked seats included.
+    for (const s of await range().select<Array<{ id: string }>>('id')) excluded.push(s.id);
   }
-  throw contended();
+  return undefined;
 }
