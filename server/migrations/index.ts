@@ -26,6 +26,10 @@ import * as createIdempotencyKeys from './20261204141100_create_idempotency_keys
 import * as createHolds from './20261204141200_create_holds.js';
 import * as refusePaymentsInClosedTill from './20261204143000_refuse_payments_in_closed_till.js';
 import * as outletDirectory from './20261204150000_outlet_directory.js';
+import * as createBillingProfiles from './20261204170000_create_billing_profiles.js';
+import * as createInvoiceCounters from './20261204170100_create_invoice_counters.js';
+import * as createInvoices from './20261204170200_create_invoices.js';
+import * as createEscrowTransactions from './20261204170300_create_escrow_transactions.js';
 
 export interface Migration {
   name: string;
@@ -65,4 +69,8 @@ export const migrations: readonly Migration[] = [
   { name: '20261204141200_create_holds', ...createHolds },
   { name: '20261204143000_refuse_payments_in_closed_till', ...refusePaymentsInClosedTill },
   { name: '20261204150000_outlet_directory', ...outletDirectory },
+  { name: '20261204170000_create_billing_profiles', ...createBillingProfiles },
+  { name: '20261204170100_create_invoice_counters', ...createInvoiceCounters },
+  { name: '20261204170200_create_invoices', ...createInvoices },
+  { name: '20261204170300_create_escrow_transactions', ...createEscrowTransactions },
 ];

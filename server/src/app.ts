@@ -25,6 +25,7 @@ import { salesRoutes } from './modules/sales/routes.js';
 import { createSalesService, type SalesSettings } from './modules/sales/service.js';
 import { tenantRoutes } from './modules/tenants/routes.js';
 import { tillRoutes } from './modules/till/routes.js';
+import { invoicingRoutes } from './modules/invoicing/routes.js';
 import { workstationRoutes } from './modules/workstations/routes.js';
 import { requireWorkstation } from './plugins/client-cert.js';
 import { requireAuthDeclaration, sessionAuthHook, workstationOnly, type RouteAuth } from './plugins/session-auth.js';
@@ -148,6 +149,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(tenantRoutes, { knex: deps.db.knex, clock: deps.clock });
       await api.register(eventRoutes, { knex: deps.db.knex, clock: deps.clock });
       await api.register(tillRoutes, { knex: deps.db.knex, clock: deps.clock });
+      await api.register(invoicingRoutes, { knex: deps.db.knex, clock: deps.clock });
       await api.register(salesRoutes, { sales: createSalesService({ knex: deps.db.knex, clock: deps.clock, ...(deps.sales === undefined ? {} : { settings: deps.sales }) }), knex: deps.db.knex });
     },
     { prefix: '/api' },

@@ -296,6 +296,80 @@ const specs: Record<string, (db: Knex) => Promise<void>> = {
     await db.raw(`SELECT set_config('app.tenant_id', ?, true)`, [outlet]);
     expect(await db('tenants').orderBy('code').pluck('code')).toEqual(['op', 'outlet-1', 'outlet-2']);
   },
+  '20261204170000_create_billing_profiles': async (db) => {
+    const { user } = await userAndWs(db);
+    const profile = { tenant_id: tenantId, legal_name: 'Ticket GmbH', street: 'Hafenstr. 1', postal_code: '20457', city: 'Hamburg', country: 'DE', vat_id: 'DE123456789', updated_at: new Date(), updated_by: user };
+    await db('tenant_billing_profiles').insert(profile);
+    expect(await db('tenant_billing_profiles').where({ tenant_id: tenantId }).first('invoice_prefix', 'cancellation_prefix', 'number_digits')).toEqual({ invoice_prefix: 'RE', cancellation_prefix: 'ST', number_digits: 6 });
+    await expectRejects(db, (t) => t('tenant_billing_profiles').where({ tenant_id: tenantId }).update({ vat_id: '123' }), /check/i);
+    await expectRejects(db, (t) => t('tenant_billing_profiles').where({ tenant_id: tenantId }).update({ cancellation_prefix: 'RE' }), /check/i);
+    // Every tenant reads the operator's billing data (settlements are addressed to it), nobody else's.
+    const outlet = await outletId(db);
+    await db('tenant_billing_profiles').insert({ ...profile, tenant_id: promoterId, vat_id: null, tax_number: '22/123/45678' });
+    await db.raw('SET LOCAL ROLE boxoffice_app');
+    await db.raw(`SELECT set_config('app.tenant_id', ?, true)`, [outlet]);
+    expect(await db('tenant_billing_profiles').pluck('tenant_id')).toEqual([tenantId]);
+  },
+  '20261204170100_create_invoice_counters': async (db) => {
+    await db('invoice_counters').insert({ tenant_id: tenantId, series: 'invoice', year: 2026, next_number: 2 });
+    await expectRejects(db, (t) => t('invoice_counters').insert({ tenant_id: tenantId, series: 'invoice', year: 2026, next_number: 5 }), /duplicate key/);
+    await expectRejects(db, (t) => t('invoice_counters').insert({ tenant_id: tenantId, series: 'storno', year: 2026, next_number: 2 }), /check/i);
+    await db('invoice_counters').insert({ tenant_id: tenantId, series: 'cancellation', year: 2026, next_number: 2 });
+  },
+  '20261204170200_create_invoices': async (db) => {
+    const { user } = await userAndWs(db);
+    const [inv] = await db('invoices').insert({ tenant_id: tenantId, kind: 'outlet_settlement', status: 'draft', created_at: new Date(), created_by: user }).returning('id');
+    const line = { tenant_id: tenantId, invoice_id: inv.id, position: 1, description: 'Provision', quantity: 3, unit_gross_cents: 10, line_gross_cents: 30, vat_rate_bp: 1900 };
+    await db('invoice_lines').insert(line);
+    await expectRejects(db, (t) => t('invoice_lines').insert({ ...line, position: 2, line_gross_cents: 31 }), /check/i);
+    await expectRejects(db, (t) => t('invoice_lines').insert({ ...line, position: 2, vat_rate_bp: 1600 }), /check/i);
+    // A draft changes freely; issuing needs the number, the frozen issuer and the PDF with its hash.
+    await db('invoices').where({ id: inv.id }).update({ net_cents: 25, tax_cents: 5, gross_cents: 30 });
+    await expectRejects(db, (t) => t('invoices').where({ id: inv.id }).update({ gross_cents: 31 }), /check/i);
+    await expectRejects(db, (t) => t('invoices').where({ id: inv.id }).update({ status: 'issued', number: 1 }), /check/i);
+    const issued = { status: 'issued', series: 'invoice', year: 2026, number: 1, number_label: 'RE-2026-000001', issue_date: '2026-12-04', issuer: '{}', pdf: Buffer.from('%PDF'), pdf_sha256: 'a'.repeat(64), issued_at: new Date() };
+    await db('invoices').where({ id: inv.id }).update(issued);
+    await expectRejects(db, (t) => t('invoices').insert({ tenant_id: tenantId, kind: 'outlet_settlement', created_at: new Date(), created_by: user, ...issued }), /duplicate key/);
+    // Issued: content, lines and the row itself are frozen; payment state and the cancellation mark are not.
+    await expectRejects(db, (t) => t('invoices').where({ id: inv.id }).update({ gross_cents: 40, net_cents: 35 }), /issued invoice cannot be changed/);
+    await expectRejects(db, (t) => t('invoices').where({ id: inv.id }).update({ pdf: Buffer.from('%PDF-forged') }), /issued invoice cannot be changed/);
+    await expectRejects(db, (t) => t('invoices').where({ id: inv.id }).update({ status: 'draft', number: null }), /issued invoice cannot be changed|check/i);
+    await expectRejects(db, (t) => t('invoices').where({ id: inv.id }).delete(), /issued invoice cannot be changed/);
+    await expectRejects(db, (t) => t('invoice_lines').where({ invoice_id: inv.id }).delete(), /lines of an issued invoice/);
+    await expectRejects(db, (t) => t('invoice_lines').insert({ ...line, position: 2 }), /lines of an issued invoice/);
+    await db('invoices').where({ id: inv.id }).update({ paid_cents: 30, paid_at: new Date() });
+    const [storno] = await db('invoices')
+      .insert({ tenant_id: tenantId, kind: 'cancellation', created_at: new Date(), created_by: user, cancels_invoice_id: inv.id, ...issued, series: 'cancellation', number_label: 'ST-2026-000001' })
+      .returning('id');
+    await expectRejects(db, (t) => t('invoices').where({ id: inv.id }).update({ status: 'cancelled' }), /check/i);
+    await db('invoices').where({ id: inv.id }).update({ status: 'cancelled', cancelled_by_invoice_id: storno.id, cancel_reason: 'Falscher Empfänger', cancelled_at: new Date() });
+    await expectRejects(db, (t) => t('invoices').where({ id: inv.id }).update({ status: 'issued', cancelled_by_invoice_id: null }), /issued invoice cannot be changed|check/i);
+    await expectRejects(db, (t) => t('invoices').where({ id: inv.id }).update({ cancel_reason: 'Anderer Grund' }), /issued invoice cannot be changed/);
+  },
+  '20261204170300_create_escrow_transactions': async (db) => {
+    const { user } = await userAndWs(db);
+    const statement = { tenant_id: tenantId, format: 'camt053', account_iban: 'DE02120300000000202051', statement_ref: 'STMT-1', file_sha256: 'b'.repeat(64), entry_count: 2, imported_at: new Date(), imported_by: user };
+    const [st] = await db('bank_statements').insert(statement).returning('id');
+    await expectRejects(db, (t) => t('bank_statements').insert({ ...statement, statement_ref: 'STMT-2' }), /duplicate key/);
+    await expectRejects(db, (t) => t('bank_statements').insert({ ...statement, file_sha256: 'c'.repeat(64) }), /duplicate key/);
+    const entry = { tenant_id: tenantId, statement_id: st.id, source: 'camt053', booking_date: '2026-12-04', amount_cents: 4500, currency: 'EUR', reference: 'RE-2026-000001', status: 'unmatched', created_at: new Date(), created_by: user };
+    const [tx] = await db('escrow_transactions').insert(entry).returning('id');
+    await expectRejects(db, (t) => t('escrow_transactions').insert({ ...entry, currency: 'USD' }), /check/i);
+    await db('escrow_transactions').insert({ ...entry, currency: 'USD', status: 'rejected', reject_reason: 'FOREIGN_CURRENCY' });
+    await expectRejects(db, (t) => t('escrow_transactions').insert({ ...entry, source: 'manual' }), /check/i);
+    await expectRejects(db, (t) => t('escrow_transactions').where({ id: tx.id }).update({ amount_cents: 1 }), /cannot be changed/);
+    await expectRejects(db, (t) => t('escrow_transactions').where({ id: tx.id }).delete(), /cannot be changed/);
+  },
+  '20261204155000_seats_front_first_index': async (db) => {
+    // The front-first walk of a category's free seats reads the index in its order, without sorting.
+    await db.raw('SET LOCAL enable_seqscan = off');
+    const plan = (await db.raw<{ rows: Array<Record<string, string>> }>(
+      `EXPLAIN SELECT id FROM seats WHERE category_id = ? AND status = 'available' ORDER BY row_index, block, seat_number LIMIT 10`,
+      [categoryId],
+    )).rows.map((r) => Object.values(r).join(' ')).join('\n');
+    expect(plan).toMatch(/seats_front_first/);
+    expect(plan).not.toMatch(/Sort/);
+  },
 };
 
 describe('migration list', () => {

@@ -20,6 +20,7 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /api/v1/events/:eventId/categories': { name: 'Test', priceCents: 100, capacity: 1 },
   'POST /api/v1/events/:eventId/categories/:categoryId/variants': { name: 'Test', priceCents: 100 },
   'POST /api/v1/events/:eventId/seats': { definition: 'Block A rows 1 seats 1 category "Test"' },
+  'POST /api/v1/payments/:transactionId/assign': { invoiceId: '6f1c1c44-52a5-4a4e-9d2e-0d3c7f6a1b2c' },
 };
 
 for (const backend of testBackends()) {
@@ -74,6 +75,16 @@ for (const backend of testBackends()) {
       foreign['eventId'] = fx.eventId;
       foreign['categoryId'] = fx.gaCategoryId;
       foreign['outletId'] = server.tenants.outletB;
+      // Tenant B's draft invoice and an escrow transaction it booked; tenant B itself for the billing terms.
+      foreign['tenantId'] = server.tenants.outletB;
+      await server.tdb.asAdmin(async (db) => {
+        const [invoice] = await db('invoices').insert({ tenant_id: server.tenants.outletB, kind: 'outlet_settlement', status: 'draft', created_at: new Date(), created_by: userB.id }).returning<Array<{ id: string }>>('id');
+        foreign['invoiceId'] = invoice!.id;
+        const [tx] = await db('escrow_transactions')
+          .insert({ tenant_id: server.tenants.outletB, source: 'manual', booking_date: '2026-12-04', amount_cents: 100, currency: 'EUR', status: 'unmatched', created_at: new Date(), created_by: userB.id })
+          .returning<Array<{ id: string }>>('id');
+        foreign['transactionId'] = tx!.id;
+      });
       expect((await b.request('GET', '/api/v1/auth/me')).status).toBe(200);
     });
     afterAll(async () => {
