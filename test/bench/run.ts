@@ -7,6 +7,10 @@ const BENCHES: Record<string, { summary: string; run: (argv: string[]) => Promis
     summary: 'on-sale rush over HTTPS with client certificates until a 20 000-seat event is sold out, compared with pgbench -N',
     run: async (argv) => (await import('./sales.js')).runSalesBench(argv),
   },
+  print: {
+    summary: 'ticket sheet PDF: ms per sheet (one sheet cold and warm, a 100-sheet job) and render + hand-over to a CUPS queue',
+    run: async (argv) => (await import('./print.js')).runPrintBench(argv),
+  },
 };
 
 function usage(): string {

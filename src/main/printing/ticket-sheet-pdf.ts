@@ -47,10 +47,11 @@ export interface TicketSheetJob {
 export interface TicketSheetRenderer {
   /** Places the faces on sheets by blank number and renders them; one PDF page per sheet. */
   renderTickets(job: TicketSheetJob, options?: RenderOptions): Promise<Buffer>;
-  renderCalibration(options: Omit<CalibrationSheetOptions, 'measure' | 'creationDate'> & RenderOptions): Promise<Buffer>;
+  renderCalibration(options: Omit<CalibrationSheetOptions, 'measure' | 'lineHeightEm' | 'creationDate'> & RenderOptions): Promise<Buffer>;
   /** Renders a prepared sheet document. */
   render(doc: SheetDocument, options?: { compress?: boolean }): Promise<Buffer>;
   readonly measure: TextMeasure;
+  readonly lineHeightEm: (bold: boolean) => number;
 }
 
 export interface RenderOptions {
@@ -71,18 +72,37 @@ export function createTicketSheetRenderer(options: { fontDir: string }): TicketS
   pdfmake.setUrlAccessPolicy(() => false);
   pdfmake.setLocalAccessPolicy(() => false);
 
-  const widths = new Map<string, number>();
+  // Advance widths per character, summed: no shaping, so a little wider than the kerned text pdfkit
+  // draws, which errs on the side of fitting. Measuring is called for every candidate size of every field.
+  const advances = { normal: new Map<number, number>(), bold: new Map<number, number>() };
+  // Whole strings too: the same event, venue and outlet names are measured for every ticket of a job.
+  const strings = new Map<string, number>();
   const measure: TextMeasure = (text, fontSizePt, bold) => {
-    const key = `${bold ? 'b' : 'n'}${text}`;
-    let em = widths.get(key);
-    if (em === undefined) {
-      const font = bold ? fonts.bold : fonts.normal;
-      em = font.layout(text).advanceWidth / font.unitsPerEm;
-      // Bounded: a long print job measures many distinct strings.
-      if (widths.size > 20_000) widths.clear();
-      widths.set(key, em);
+    const key = bold ? `b${text}` : `n${text}`;
+    const known = strings.get(key);
+    if (known !== undefined) return known * fontSizePt;
+    const font = bold ? fonts.bold : fonts.normal;
+    const cache = bold ? advances.bold : advances.normal;
+    let em = 0;
+    for (const char of text) {
+      const codePoint = char.codePointAt(0) ?? 0;
+      let advance = cache.get(codePoint);
+      if (advance === undefined) {
+        advance = font.glyphForCodePoint(codePoint).advanceWidth / font.unitsPerEm;
+        cache.set(codePoint, advance);
+      }
+      em += advance;
     }
+    // Bounded: a long-running station measures many distinct strings over a day.
+    if (strings.size >= 10_000) strings.clear();
+    strings.set(key, em);
     return em * fontSizePt;
+  };
+
+  // As pdfkit computes a line box: (ascender − descender) / unitsPerEm, without the line gap.
+  const lineHeightEm = (bold: boolean): number => {
+    const font = bold ? fonts.bold : fonts.normal;
+    return (font.ascent - font.descent) / font.unitsPerEm;
   };
 
   async function render(doc: SheetDocument, renderOptions: { compress?: boolean } = {}): Promise<Buffer> {
@@ -107,19 +127,21 @@ export function createTicketSheetRenderer(options: { fontDir: string }): TicketS
 
   return {
     measure,
+    lineHeightEm,
     render,
     renderTickets: (job, renderOptions = {}) => {
       const doc = ticketSheetDocument(planSheets(job.faces, job.startPosition), {
         calibration: job.calibration,
         encode: encodeCode128,
         measure,
+        lineHeightEm,
         creationDate: renderOptions.creationDate ?? new Date(),
       });
       return render(doc, renderOptions);
     },
     renderCalibration: (calibrationOptions) => {
       const { compress, creationDate, ...rest } = calibrationOptions;
-      const doc = calibrationSheetDocument({ ...rest, measure, creationDate: creationDate ?? new Date() });
+      const doc = calibrationSheetDocument({ ...rest, measure, lineHeightEm, creationDate: creationDate ?? new Date() });
       return render(doc, compress === undefined ? {} : { compress });
     },
   };

@@ -20,7 +20,9 @@ declare module 'pdfmake' {
 declare module 'fontkit' {
   export interface Font {
     readonly unitsPerEm: number;
-    layout(text: string): { advanceWidth: number };
+    readonly ascent: number;
+    readonly descent: number;
+    glyphForCodePoint(codePoint: number): { advanceWidth: number };
   }
   export function create(buffer: Buffer): Font;
 }

@@ -5,15 +5,27 @@
  * pdfmake; src/main/printing renders them.
  */
 
-export interface SheetText {
+/** One line of a text column: its own size and weight; `lineHeight` sets the distance to the next line. */
+export interface SheetInline {
   readonly text: string;
-  readonly absolutePosition: { readonly x: number; readonly y: number };
   readonly fontSize: number;
   readonly bold?: boolean;
   readonly color?: string;
-  /** Lines are broken by the sheet builder (measured with the real font), never by pdfmake. */
-  readonly noWrap: true;
-  readonly lineHeight: 1;
+  /** Multiple of the font's line height (ascender − descender); the line box is that tall. */
+  readonly lineHeight: number;
+}
+
+/**
+ * Lines are broken by the sheet builder (measured with the real font, every line narrower than its box
+ * and so than the page), and end with a newline; pdfmake never has a reason to wrap them.
+ *
+ * A column of single lines at one x, top line at `absolutePosition`. pdfmake puts each line's text at
+ * the top of its line box, so the line heights place every following line exactly; one node per
+ * column instead of one per line keeps pdfmake's per-node cost off a 100-sheet job.
+ */
+export interface SheetText {
+  readonly text: readonly SheetInline[];
+  readonly absolutePosition: { readonly x: number; readonly y: number };
 }
 
 export type SheetShape =
@@ -41,3 +53,10 @@ export interface SheetDocument {
 
 /** Width of a text in points in the sheet font, measured with the real glyph metrics. */
 export type TextMeasure = (text: string, fontSizePt: number, bold: boolean) => number;
+
+/** The sheet font's metrics the builder needs. */
+export interface SheetFontMetrics {
+  readonly measure: TextMeasure;
+  /** Line height (ascender − descender, no line gap) in em, as pdfmake computes line boxes. */
+  readonly lineHeightEm: (bold: boolean) => number;
+}

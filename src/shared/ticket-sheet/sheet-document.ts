@@ -19,7 +19,7 @@ import {
   type SheetPlan,
   type StartPosition,
 } from './layout.js';
-import type { SheetCanvas, SheetDocument, SheetNode, SheetPage, SheetShape, SheetText, TextMeasure } from './pdf-definition.js';
+import type { SheetCanvas, SheetDocument, SheetInline, SheetNode, SheetPage, SheetShape, SheetText, TextMeasure } from './pdf-definition.js';
 import { fitLines } from './text-fit.js';
 import type { TicketFace } from './ticket-face.js';
 import { ticketTexts } from './ticket-text.js';
@@ -31,6 +31,8 @@ export interface SheetBuildOptions {
   readonly calibration: Calibration;
   readonly encode: BarcodeEncoder;
   readonly measure: TextMeasure;
+  /** The font's line height in em (SheetFontMetrics), to space the lines of a column exactly. */
+  readonly lineHeightEm: (bold: boolean) => number;
   readonly creationDate: Date;
 }
 
@@ -49,35 +51,61 @@ function placeFor(origin: { x: number; y: number }): Place {
   return { x: (mm) => mmToPt(origin.x + mm), y: (mm) => mmToPt(origin.y + mm) };
 }
 
-function text(place: Place, xMm: number, yMm: number, value: string, fontSize: number, options: { bold?: boolean; color?: string } = {}): SheetText {
-  return {
-    text: value,
-    absolutePosition: { x: place.x(xMm), y: place.y(yMm) },
-    fontSize,
-    noWrap: true,
-    lineHeight: 1,
-    ...(options.bold === true ? { bold: true } : {}),
-    ...(options.color === undefined ? {} : { color: options.color }),
-  };
+/** One line of text at a position inside the blank (mm), before it joins its column. */
+interface PlacedLine {
+  readonly xMm: number;
+  readonly yMm: number;
+  readonly text: string;
+  readonly fontSize: number;
+  readonly bold: boolean;
+  readonly color?: string;
 }
 
-/** A fitted text box: one node per line, stacked. */
+function line(xMm: number, yMm: number, value: string, fontSize: number, options: { bold?: boolean; color?: string } = {}): PlacedLine {
+  return { xMm, yMm, text: value, fontSize, bold: options.bold ?? false, ...(options.color === undefined ? {} : { color: options.color }) };
+}
+
+/** A fitted text box: one line per wrapped line, stacked. */
 function textBox(
-  place: Place,
   measure: TextMeasure,
   box: { xMm: number; yMm: number; widthMm: number },
   value: string,
   fit: { maxPt: number; minPt: number; maxLines: number; bold?: boolean; color?: string },
-): SheetText[] {
+): PlacedLine[] {
   if (value === '') return [];
   const fitted = fitLines(measure, value, { widthPt: mmToPt(box.widthMm), maxPt: fit.maxPt, minPt: fit.minPt, maxLines: fit.maxLines, bold: fit.bold ?? false });
   const lineMm = (fitted.fontSize * LINE_EM) / mmToPt(1);
-  return fitted.lines.map((line, index) =>
-    text(place, box.xMm, box.yMm + index * lineMm, line, fitted.fontSize, {
+  return fitted.lines.map((text, index) =>
+    line(box.xMm, box.yMm + index * lineMm, text, fitted.fontSize, {
       ...(fit.bold === undefined ? {} : { bold: fit.bold }),
       ...(fit.color === undefined ? {} : { color: fit.color }),
     }),
   );
+}
+
+/**
+ * Joins the lines that share an x into one text node per column. Each line's box is made exactly as
+ * tall as the distance to the next line, so every line lands where it was placed.
+ */
+function columns(place: Place, lineHeightEm: (bold: boolean) => number, lines: readonly PlacedLine[]): SheetText[] {
+  const byX = new Map<number, PlacedLine[]>();
+  for (const placed of lines) byX.set(placed.xMm, [...(byX.get(placed.xMm) ?? []), placed]);
+  return [...byX.values()].map((column) => {
+    const sorted = [...column].sort((a, b) => a.yMm - b.yMm);
+    const inlines: SheetInline[] = sorted.map((current, index) => {
+      const next = sorted[index + 1];
+      const gapPt = next === undefined ? undefined : place.y(next.yMm) - place.y(current.yMm);
+      return {
+        text: next === undefined ? current.text : `${current.text}\n`,
+        fontSize: current.fontSize,
+        lineHeight: gapPt === undefined ? 1 : gapPt / (lineHeightEm(current.bold) * current.fontSize),
+        ...(current.bold ? { bold: true } : {}),
+        ...(current.color === undefined ? {} : { color: current.color }),
+      };
+    });
+    const first = sorted[0] as PlacedLine;
+    return { text: inlines, absolutePosition: { x: place.x(first.xMm), y: place.y(first.yMm) } };
+  });
 }
 
 /** Bars as filled rectangles, exact to the module; x is where the quiet zone starts. */
@@ -104,10 +132,10 @@ export function groupDigits(digits: string): string {
   return digits.replace(/(\d{4})(?=\d)/g, '$1 ');
 }
 
-function centredDigits(place: Place, measure: TextMeasure, digits: string, centreMm: number, yMm: number, fontSize: number): SheetText {
+function centredDigits(measure: TextMeasure, digits: string, centreMm: number, yMm: number, fontSize: number): PlacedLine {
   const grouped = groupDigits(digits);
   const widthMm = measure(grouped, fontSize, false) / mmToPt(1);
-  return text(place, centreMm - widthMm / 2, yMm, grouped, fontSize);
+  return line(centreMm - widthMm / 2, yMm, grouped, fontSize);
 }
 
 /** Everything printed on one blank. */
@@ -118,40 +146,39 @@ export function blankNodes(face: TicketFace, slot: StartPosition, options: Sheet
   const pattern = options.encode(face.barcode);
   const ticketWidth = TICKET.right - TICKET.left;
   const stubWidth = STUB.right - STUB.left;
-  const nodes: SheetNode[] = [];
+  const lines: PlacedLine[] = [];
 
   // Ticket part.
-  nodes.push(...textBox(place, m, { xMm: TICKET.left, yMm: TICKET.promoterY, widthMm: ticketWidth }, t.promoter, { maxPt: 7, minPt: 6, maxLines: 1, color: GREY }));
-  nodes.push(...textBox(place, m, { xMm: TICKET.left, yMm: TICKET.eventY, widthMm: ticketWidth }, t.event, { maxPt: TICKET.eventFontPt, minPt: 10, maxLines: 2, bold: true }));
-  nodes.push(...textBox(place, m, { xMm: TICKET.left, yMm: TICKET.dateY, widthMm: ticketWidth }, t.dateTime, { maxPt: 12, minPt: 10, maxLines: 1, bold: true }));
-  nodes.push(...textBox(place, m, { xMm: TICKET.left, yMm: TICKET.venueY, widthMm: ticketWidth }, t.venue, { maxPt: 10, minPt: 7, maxLines: 2 }));
-  nodes.push(...textBox(place, m, { xMm: TICKET.left, yMm: TICKET.seatY, widthMm: ticketWidth }, t.seat, { maxPt: 13, minPt: 9, maxLines: 1, bold: true }));
-  nodes.push(...textBox(place, m, { xMm: TICKET.left, yMm: TICKET.categoryY, widthMm: ticketWidth }, t.category, { maxPt: 10, minPt: 7, maxLines: 1 }));
-  nodes.push(...textBox(place, m, { xMm: TICKET.left, yMm: TICKET.priceY, widthMm: ticketWidth }, `${t.price}  ${t.vatNote}`, { maxPt: 11, minPt: 8, maxLines: 1, bold: true }));
+  lines.push(...textBox(m, { xMm: TICKET.left, yMm: TICKET.promoterY, widthMm: ticketWidth }, t.promoter, { maxPt: 7, minPt: 6, maxLines: 1, color: GREY }));
+  lines.push(...textBox(m, { xMm: TICKET.left, yMm: TICKET.eventY, widthMm: ticketWidth }, t.event, { maxPt: TICKET.eventFontPt, minPt: 10, maxLines: 2, bold: true }));
+  lines.push(...textBox(m, { xMm: TICKET.left, yMm: TICKET.dateY, widthMm: ticketWidth }, t.dateTime, { maxPt: 12, minPt: 10, maxLines: 1, bold: true }));
+  lines.push(...textBox(m, { xMm: TICKET.left, yMm: TICKET.venueY, widthMm: ticketWidth }, t.venue, { maxPt: 10, minPt: 7, maxLines: 2 }));
+  lines.push(...textBox(m, { xMm: TICKET.left, yMm: TICKET.seatY, widthMm: ticketWidth }, t.seat, { maxPt: 13, minPt: 9, maxLines: 1, bold: true }));
+  lines.push(...textBox(m, { xMm: TICKET.left, yMm: TICKET.categoryY, widthMm: ticketWidth }, t.category, { maxPt: 10, minPt: 7, maxLines: 1 }));
+  lines.push(...textBox(m, { xMm: TICKET.left, yMm: TICKET.priceY, widthMm: ticketWidth }, `${t.price}  ${t.vatNote}`, { maxPt: 11, minPt: 8, maxLines: 1, bold: true }));
   const metaWidth = TICKET.right - TICKET.metaX;
   [t.order, t.outlet, t.printedAt, t.blank].forEach((line, index) => {
-    nodes.push(...textBox(place, m, { xMm: TICKET.metaX, yMm: TICKET.metaY + index * TICKET.metaLineMm, widthMm: metaWidth }, line, { maxPt: 7, minPt: 5.5, maxLines: 1, bold: index === 3 }));
+    lines.push(...textBox(m, { xMm: TICKET.metaX, yMm: TICKET.metaY + index * TICKET.metaLineMm, widthMm: metaWidth }, line, { maxPt: 7, minPt: 5.5, maxLines: 1, bold: index === 3 }));
   });
   const ticketBars = bars(place, pattern, { xMm: TICKET.left, yMm: TICKET.barcodeY, heightMm: TICKET.barcodeHeight, moduleMm: TICKET.moduleMm });
   const ticketCentre = TICKET.left + ((QUIET_ZONE_MODULES * 2 + pattern.length) * TICKET.moduleMm) / 2;
-  nodes.push(centredDigits(place, m, face.barcode, ticketCentre, TICKET.barcodeTextY, 8.5));
-  nodes.push(...textBox(place, m, { xMm: TICKET.left, yMm: TICKET.reprintY, widthMm: ticketWidth }, t.reprint, { maxPt: 8, minPt: 6, maxLines: 1, bold: true }));
+  lines.push(centredDigits(m, face.barcode, ticketCentre, TICKET.barcodeTextY, 8.5));
+  lines.push(...textBox(m, { xMm: TICKET.left, yMm: TICKET.reprintY, widthMm: ticketWidth }, t.reprint, { maxPt: 8, minPt: 6, maxLines: 1, bold: true }));
 
   // Stub.
-  nodes.push(...textBox(place, m, { xMm: STUB.left, yMm: STUB.eventY, widthMm: stubWidth }, t.event, { maxPt: 8, minPt: 6, maxLines: 2, bold: true }));
-  nodes.push(...textBox(place, m, { xMm: STUB.left, yMm: STUB.dateY, widthMm: stubWidth }, t.dateTime, { maxPt: 7, minPt: 5.5, maxLines: 1 }));
-  nodes.push(...textBox(place, m, { xMm: STUB.left, yMm: STUB.seatY, widthMm: stubWidth }, `${t.seat} – ${t.category}`, { maxPt: 7, minPt: 5.5, maxLines: 3 }));
-  nodes.push(...textBox(place, m, { xMm: STUB.left, yMm: STUB.priceY, widthMm: stubWidth }, `${t.price} ${t.vatNote}`, { maxPt: 7, minPt: 5.5, maxLines: 1 }));
-  nodes.push(...textBox(place, m, { xMm: STUB.left, yMm: STUB.orderY, widthMm: stubWidth }, t.order, { maxPt: 7, minPt: 5.5, maxLines: 1 }));
-  nodes.push(...textBox(place, m, { xMm: STUB.left, yMm: STUB.blankY, widthMm: stubWidth }, t.blank, { maxPt: 7, minPt: 5.5, maxLines: 1, bold: true }));
+  lines.push(...textBox(m, { xMm: STUB.left, yMm: STUB.eventY, widthMm: stubWidth }, t.event, { maxPt: 8, minPt: 6, maxLines: 2, bold: true }));
+  lines.push(...textBox(m, { xMm: STUB.left, yMm: STUB.dateY, widthMm: stubWidth }, t.dateTime, { maxPt: 7, minPt: 5.5, maxLines: 1 }));
+  lines.push(...textBox(m, { xMm: STUB.left, yMm: STUB.seatY, widthMm: stubWidth }, `${t.seat} – ${t.category}`, { maxPt: 7, minPt: 5.5, maxLines: 3 }));
+  lines.push(...textBox(m, { xMm: STUB.left, yMm: STUB.priceY, widthMm: stubWidth }, `${t.price} ${t.vatNote}`, { maxPt: 7, minPt: 5.5, maxLines: 1 }));
+  lines.push(...textBox(m, { xMm: STUB.left, yMm: STUB.orderY, widthMm: stubWidth }, t.order, { maxPt: 7, minPt: 5.5, maxLines: 1 }));
+  lines.push(...textBox(m, { xMm: STUB.left, yMm: STUB.blankY, widthMm: stubWidth }, t.blank, { maxPt: 7, minPt: 5.5, maxLines: 1, bold: true }));
   const stubModule = stubModuleMm(pattern);
   const stubBars = bars(place, pattern, { xMm: STUB.left, yMm: STUB.barcodeY, heightMm: STUB.barcodeHeight, moduleMm: stubModule });
   const stubCentre = STUB.left + ((QUIET_ZONE_MODULES * 2 + pattern.length) * stubModule) / 2;
-  nodes.push(centredDigits(place, m, face.barcode, stubCentre, STUB.barcodeTextY, 6));
+  lines.push(centredDigits(m, face.barcode, stubCentre, STUB.barcodeTextY, 6));
 
   const canvas: SheetCanvas = { canvas: [...ticketBars, ...stubBars], absolutePosition: { x: 0, y: 0 } };
-  nodes.push(canvas);
-  return nodes;
+  return [...columns(place, options.lineHeightEm, lines), canvas];
 }
 
 /** The ticket sheets of a print job, one page per physical sheet; empty slots stay unprinted. */
@@ -167,6 +194,7 @@ export function ticketSheetDocument(sheets: ReadonlyArray<SheetPlan<TicketFace>>
 export interface CalibrationSheetOptions {
   readonly calibration: Calibration;
   readonly measure: TextMeasure;
+  readonly lineHeightEm: (bold: boolean) => number;
   readonly creationDate: Date;
   /** Printed on the sheet so it can be filed with the workstation. */
   readonly workstationName?: string;
@@ -195,8 +223,8 @@ export function calibrationSheetDocument(options: CalibrationSheetOptions): Shee
   const place = placeFor({ x: calibration.offsetXMm, y: calibration.offsetYMm });
   const m = options.measure;
   const shapes: SheetShape[] = [];
-  const nodes: SheetNode[] = [];
-  const line = (x1: number, y1: number, x2: number, y2: number, lineWidth = 0.4, dash?: number): SheetShape => ({
+  const lines: PlacedLine[] = [];
+  const stroke = (x1: number, y1: number, x2: number, y2: number, lineWidth = 0.4, dash?: number): SheetShape => ({
     type: 'line',
     x1: place.x(x1),
     y1: place.y(y1),
@@ -208,27 +236,27 @@ export function calibrationSheetDocument(options: CalibrationSheetOptions): Shee
   });
 
   for (const { x, y } of CROSSHAIRS_MM) {
-    shapes.push(line(x - 8, y, x + 8, y, 0.3), line(x, y - 8, x, y + 8, 0.3));
-    nodes.push(text(place, x + 1.5, y + 1.5, `${x} / ${y} mm`, 6));
+    shapes.push(stroke(x - 8, y, x + 8, y, 0.3), stroke(x, y - 8, x, y + 8, 0.3));
+    lines.push(line(x + 1.5, y + 1.5, `${x} / ${y} mm`, 6));
   }
   // Rulers: ticks every millimetre from the page edge, longer every 5 and numbered every 10.
   const rulerY = 8;
   const rulerX = 8;
   for (let mm = 0; mm <= PAGE_WIDTH_MM; mm += 1) {
     const length = mm % 10 === 0 ? 4 : mm % 5 === 0 ? 2.5 : 1.5;
-    shapes.push(line(mm, rulerY, mm, rulerY + length, 0.25));
-    if (mm % 10 === 0 && mm > 0 && mm < PAGE_WIDTH_MM) nodes.push(text(place, mm - (mm >= 100 ? 1.6 : 1.1), rulerY + 4.5, String(mm), 5));
+    shapes.push(stroke(mm, rulerY, mm, rulerY + length, 0.25));
+    if (mm % 10 === 0 && mm > 0 && mm < PAGE_WIDTH_MM) lines.push(line(mm - (mm >= 100 ? 1.6 : 1.1), rulerY + 4.5, String(mm), 5));
   }
-  shapes.push(line(0, rulerY, PAGE_WIDTH_MM, rulerY, 0.25));
+  shapes.push(stroke(0, rulerY, PAGE_WIDTH_MM, rulerY, 0.25));
   for (let mm = 0; mm <= PAGE_HEIGHT_MM; mm += 1) {
     const length = mm % 10 === 0 ? 4 : mm % 5 === 0 ? 2.5 : 1.5;
-    shapes.push(line(rulerX, mm, rulerX + length, mm, 0.25));
-    if (mm % 10 === 0 && mm > 10 && mm < PAGE_HEIGHT_MM) nodes.push(text(place, rulerX + 4.8, mm - 0.9, String(mm), 5));
+    shapes.push(stroke(rulerX, mm, rulerX + length, mm, 0.25));
+    if (mm % 10 === 0 && mm > 10 && mm < PAGE_HEIGHT_MM) lines.push(line(rulerX + 4.8, mm - 0.9, String(mm), 5));
   }
-  shapes.push(line(rulerX, 0, rulerX, PAGE_HEIGHT_MM, 0.25));
+  shapes.push(stroke(rulerX, 0, rulerX, PAGE_HEIGHT_MM, 0.25));
   // Where the paper's blank boundaries and perforation must fall.
-  for (let slot = 1; slot < 3; slot += 1) shapes.push(line(0, slot * BLANK_HEIGHT_MM, PAGE_WIDTH_MM, slot * BLANK_HEIGHT_MM, 0.4, 2));
-  shapes.push(line(PERFORATION_X_MM, 0, PERFORATION_X_MM, PAGE_HEIGHT_MM, 0.4, 2));
+  for (let slot = 1; slot < 3; slot += 1) shapes.push(stroke(0, slot * BLANK_HEIGHT_MM, PAGE_WIDTH_MM, slot * BLANK_HEIGHT_MM, 0.4, 2));
+  shapes.push(stroke(PERFORATION_X_MM, 0, PERFORATION_X_MM, PAGE_HEIGHT_MM, 0.4, 2));
 
   const info = [
     'Kalibrierblatt – Testdruck auf Ticketpapier',
@@ -240,8 +268,8 @@ export function calibrationSheetDocument(options: CalibrationSheetOptions): Shee
     'Lineale: Millimeter ab Blattkante (oben und links).',
   ];
   info.forEach((value, index) => {
-    nodes.push(...textBox(place, m, { xMm: 30, yMm: 40 + index * 5, widthMm: 115 }, value, { maxPt: index === 0 ? 11 : 8, minPt: 6, maxLines: 1, bold: index === 0 }));
+    lines.push(...textBox(m, { xMm: 30, yMm: 40 + index * 5, widthMm: 115 }, value, { maxPt: index === 0 ? 11 : 8, minPt: 6, maxLines: 1, bold: index === 0 }));
   });
-  nodes.push({ canvas: shapes, absolutePosition: { x: 0, y: 0 } });
+  const nodes: SheetNode[] = [...columns(place, options.lineHeightEm, lines), { canvas: shapes, absolutePosition: { x: 0, y: 0 } }];
   return { title: 'Kalibrierblatt', creationDate: options.creationDate, pages: [{ nodes }] };
 }

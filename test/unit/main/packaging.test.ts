@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ICON_FILE, PACKAGING_BUNDLES, STATION_BUNDLES, stationBundleOptions } from '../../../scripts/build-station.js';
 import { buildIco, ICON_SIZES } from '../../../scripts/packaging/icon.js';
 import { DEFAULT_TIMESTAMP_URL, planSigning, SigningConfigError } from '../../../scripts/packaging/sign-windows.js';
+import { PACKAGED_FONT_DIR, PACKAGED_SUMATRA_PATH } from '../../../src/main/printing/printing-config.js';
+import { TICKET_FONT_FILES } from '../../../src/main/printing/ticket-sheet-pdf.js';
 import { contractMethods } from '../../../src/shared/ipc/contract.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -64,9 +66,18 @@ describe('electron-builder.yml', () => {
     expect(config.publish).toBeNull();
   });
 
-  it('unpacks the native HID addon and the print helper from the asar', () => {
-    expect(config.asarUnpack).toEqual(expect.arrayContaining(['node_modules/node-hid/**', 'build/print-helper/**']));
+  it('unpacks the native HID addon from the asar', () => {
+    expect(config.asarUnpack).toEqual(expect.arrayContaining(['node_modules/node-hid/**']));
     expect(config.npmRebuild).toBe(false);
+  });
+
+  it('ships SumatraPDF and the ticket font beside the asar, where the station looks for them', () => {
+    expect(config.extraResources).toEqual([
+      { from: 'build/print-helper', to: 'print-helper', filter: ['SumatraPDF.exe'] },
+      { from: 'build/fonts', to: 'fonts', filter: [...Object.values(TICKET_FONT_FILES)] },
+    ]);
+    expect(path.join('print-helper', 'SumatraPDF.exe')).toBe(PACKAGED_SUMATRA_PATH);
+    expect(PACKAGED_FONT_DIR).toBe('fonts');
   });
 
   it('signs through the environment-driven hook that the build generates, with SHA-256 only', () => {
@@ -82,8 +93,8 @@ describe('electron-builder.yml', () => {
     const appFilter = matcher.createFilter();
     const file = { isDirectory: () => false };
     const shipped = (relative: string) => appFilter(path.join(root, relative), file);
-    for (const relative of ['build/main/index.cjs', 'build/preload/index.cjs', 'build/renderer/index.html', 'build/print-helper/print.exe', 'package.json']) expect(shipped(relative), relative).toBe(true);
-    for (const relative of ['build/main/index.cjs.map', 'build/packaging/icon.ico', 'server/src/app.ts', 'src/main/index.ts', 'data/pki/ca.key.pem', 'test/support/pki.ts', 'electron-builder.yml']) expect(shipped(relative), relative).toBe(false);
+    for (const relative of ['build/main/index.cjs', 'build/preload/index.cjs', 'build/renderer/index.html', 'package.json']) expect(shipped(relative), relative).toBe(true);
+    for (const relative of ['build/main/index.cjs.map', 'build/packaging/icon.ico', 'server/src/app.ts', 'src/main/index.ts', 'data/pki/ca.key.pem', 'test/support/pki.ts', 'electron-builder.yml', 'build/print-helper/SumatraPDF.exe']) expect(shipped(relative), relative).toBe(false);
 
     const moduleFile = (name: string, relative: string) => {
       const dir = path.join(root, 'node_modules', name);

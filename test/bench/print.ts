@@ -1,0 +1,171 @@
+import { performance } from 'node:perf_hooks';
+import { createCupsPrinter } from '../../src/main/adapters/cups-printer.js';
+import { createExecFileRunner } from '../../src/main/adapters/exec-file-runner.js';
+import { createTicketSheetRenderer, findTicketFontDir, SYSTEM_FONT_DIR, type TicketSheetRenderer } from '../../src/main/printing/ticket-sheet-pdf.js';
+import { createPrintService } from '../../src/main/services/print-service.js';
+import { sampleFace, sampleSheetFaces } from '../../src/shared/ticket-sheet/sample-faces.js';
+import type { TicketFace } from '../../src/shared/ticket-sheet/ticket-face.js';
+
+/**
+ * Ticket sheet rendering: ms per sheet for one sheet (cold: first render in a fresh renderer, warm:
+ * median of repeats) and for a 100-sheet job (300 tickets, one PDF), then render + hand-over to the
+ * spooler for a 3-ticket job when a CUPS queue is given. Prints figures; exits 1 only when a PDF is
+ * wrong (not a PDF, wrong page count). Targets (issue 5): ≤ 5 ms per sheet in the 100-sheet job,
+ * ≤ 300 ms from "print job requested" to "PDF handed to the printer" for 3 tickets.
+ *
+ * Not measured yet: the server's part of request-to-spooler (issuing the job over HTTPS); the station
+ * has no print-job routes to call until the server's printing module ships them.
+ */
+
+interface Options {
+  warmRuns: number;
+  jobRuns: number;
+  sheets: number;
+  printer: string | undefined;
+  spoolRuns: number;
+}
+
+const HELP = `usage: npm run bench -- print [--sheets N] [--warm-runs N] [--job-runs N] [--printer QUEUE] [--spool-runs N]
+  --sheets N       sheets in the large job (100 = 300 tickets)
+  --warm-runs N    single-sheet renders for the warm median (20)
+  --job-runs N     renders of the large job; the best and the median are printed (3)
+  --printer QUEUE  CUPS queue for render + lp hand-over of a 3-ticket job (PDF when that queue exists; "none" skips)
+  --spool-runs N   hand-overs to the spooler (5)`;
+
+function parse(argv: string[]): Options | 'help' {
+  const options: Options = { warmRuns: 20, jobRuns: 3, sheets: 100, printer: 'PDF', spoolRuns: 5 };
+  for (let i = 0; i < argv.length; i += 1) {
+    const flag = argv[i];
+    const value = argv[i + 1];
+    const int = () => {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer`);
+      i += 1;
+      return n;
+    };
+    switch (flag) {
+      case '--help':
+      case '-h':
+        return 'help';
+      case '--sheets':
+        options.sheets = int();
+        break;
+      case '--warm-runs':
+        options.warmRuns = int();
+        break;
+      case '--job-runs':
+        options.jobRuns = int();
+        break;
+      case '--spool-runs':
+        options.spoolRuns = int();
+        break;
+      case '--printer':
+        if (value === undefined) throw new Error('--printer needs a queue name');
+        options.printer = value === 'none' ? undefined : value;
+        i += 1;
+        break;
+      case undefined:
+      default:
+        throw new Error(`unknown option ${String(flag)}`);
+    }
+  }
+  return options;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+const ms = (value: number) => `${value.toFixed(2)} ms`;
+
+/** The PDF's page count from its page objects (pdfkit writes them outside object streams). */
+function pages(pdf: Buffer): number {
+  return (pdf.toString('latin1').match(/\/Type \/Page\b/g) ?? []).length;
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const start = performance.now();
+  const value = await work();
+  return [value, performance.now() - start];
+}
+
+export async function runPrintBench(argv: string[]): Promise<number> {
+  const options = parse(argv);
+  if (options === 'help') {
+    console.error(HELP);
+    return 0;
+  }
+  const problems: string[] = [];
+  const check = (pdf: Buffer, expectedPages: number, what: string) => {
+    if (pdf.subarray(0, 5).toString() !== '%PDF-') problems.push(`${what}: not a PDF`);
+    else if (pages(pdf) !== expectedPages) problems.push(`${what}: ${pages(pdf)} pages, expected ${expectedPages}`);
+  };
+  const calibration = { offsetXMm: 0, offsetYMm: 0 };
+  const one = { faces: sampleSheetFaces(1), calibration, startPosition: 1 as const };
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+
+  out(`print bench: Node ${process.version}, pdfmake 0.3, DejaVu Sans`);
+  const fontDir = findTicketFontDir([SYSTEM_FONT_DIR]);
+  const [renderer, setupMs] = await timed(async () => createTicketSheetRenderer({ fontDir }));
+  const [coldPdf, coldMs] = await timed(() => renderer.renderTickets(one));
+  check(coldPdf, 1, 'cold sheet');
+  out(`one sheet, cold:  ${ms(coldMs)} (+ ${ms(setupMs)} to load the fonts)`);
+
+  const warm: number[] = [];
+  for (let i = 0; i < options.warmRuns; i += 1) {
+    const [pdf, took] = await timed(() => renderer.renderTickets({ ...one, faces: sampleSheetFaces(1 + i) }));
+    if (i === 0) check(pdf, 1, 'warm sheet');
+    warm.push(took);
+  }
+  out(`one sheet, warm:  ${ms(median(warm))} median of ${options.warmRuns} (min ${ms(Math.min(...warm))})`);
+
+  const tickets = options.sheets * 3;
+  const faces: TicketFace[] = Array.from({ length: tickets }, (_, i) => sampleFace(301 + i));
+  const jobTimes: number[] = [];
+  let size = 0;
+  for (let i = 0; i < options.jobRuns; i += 1) {
+    const [pdf, took] = await timed(() => renderer.renderTickets({ faces, calibration, startPosition: 1 }));
+    check(pdf, options.sheets, `${options.sheets}-sheet job`);
+    size = pdf.length;
+    jobTimes.push(took);
+  }
+  const best = Math.min(...jobTimes);
+  out(
+    `${options.sheets}-sheet job (${tickets} tickets, one PDF of ${(size / 1024).toFixed(0)} KiB): ` +
+      `${ms(best / options.sheets)} per sheet best, ${ms(median(jobTimes) / options.sheets)} median of ${options.jobRuns} ` +
+      `(${ms(best)} for the job; target ≤ 5 ms per sheet)`,
+  );
+
+  await spoolBench(renderer, options, out, problems);
+
+  for (const problem of problems) console.error(`FAILED: ${problem}`);
+  return problems.length === 0 ? 0 : 1;
+}
+
+/** Render + `lp` hand-over of a 3-ticket job through the print service and the CUPS adapter. */
+async function spoolBench(renderer: TicketSheetRenderer, options: Options, out: (line: string) => void, problems: string[]): Promise<void> {
+  if (options.printer === undefined) {
+    out('render + spooler hand-over: skipped (--printer none)');
+    return;
+  }
+  const printer = createCupsPrinter({ runner: createExecFileRunner(), env: process.env });
+  const status = await printer.status(options.printer);
+  if (!status.ok) {
+    out(`render + spooler hand-over: skipped, CUPS queue ${options.printer} unavailable (${status.error.code})`);
+    return;
+  }
+  const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  const service = createPrintService({ printer, renderer, clock: { now: () => new Date() }, log });
+  const times: number[] = [];
+  for (let i = 0; i < options.spoolRuns; i += 1) {
+    const [report, took] = await timed(() =>
+      service.printJob({ jobId: `bench-${i}`, startPosition: 1, tickets: sampleSheetFaces(900 + i) }, { printerName: options.printer ?? null, calibration: { offsetXMm: 0, offsetYMm: 0 } }),
+    );
+    if (!report.ok) problems.push(`spooler hand-over: ${report.error?.code ?? 'failed'}`);
+    times.push(took);
+  }
+  out(
+    `3-ticket job, render + status check + lp until the spooler accepted it (${options.printer}): ${ms(median(times))} median of ${options.spoolRuns} ` +
+      `(min ${ms(Math.min(...times))}); the server's part of request-to-spooler is not measured yet (no print-job routes on the server)`,
+  );
+}
