@@ -119,6 +119,10 @@ function allBlanks(job: PrintJobInput, outcome: BlankOutcome): BlankReport[] {
   return job.tickets.map((face) => ({ blankNumber: face.blankNumber, printId: face.printId, ticketId: face.ticketId, outcome }));
 }
 
+/** The server's answers to a repeated confirm or spoil (src/shared/api/printing.ts). */
+const ALREADY_CONFIRMED = 'PRINT_ALREADY_CONFIRMED';
+const ALREADY_SPOILED = 'PRINT_ALREADY_SPOILED';
+
 const noBackend: ApiError = { code: 'PRINT_BACKEND_UNAVAILABLE', status: undefined, message: 'this station has no print-job backend' };
 
 export function createPrintService(deps: PrintServiceDeps): PrintService {
@@ -158,7 +162,8 @@ export function createPrintService(deps: PrintServiceDeps): PrintService {
     const backend = deps.backend;
     if (backend === undefined) return false;
     const result = await backend.confirm(entry.job.jobId, entry.report.blanks.map((blank) => blank.blankNumber));
-    if (result.ok) {
+    // A repeated confirmation whose first answer was lost finds the job confirmed already.
+    if (result.ok || result.error.code === ALREADY_CONFIRMED) {
       journal.delete(entry.job.jobId);
       return true;
     }
@@ -182,7 +187,7 @@ export function createPrintService(deps: PrintServiceDeps): PrintService {
     const backend = deps.backend;
     if (backend === undefined) return { ok: false, error: noBackend };
     const result = await backend.spoil(entry.job.jobId, entry.job.tickets.map((face) => face.blankNumber), reason, note);
-    if (!result.ok) {
+    if (!result.ok && result.error.code !== ALREADY_SPOILED) {
       journal.set(entry.job.jobId, { ...entry, state: 'spoil-unreported', spoilReason: reason });
       return { ok: false, error: result.error };
     }
