@@ -143,7 +143,7 @@ export function invoiceDocument(data: InvoiceDocumentData): PdfDocument {
   ];
 
   const content: PdfContent[] = [
-    { columns: [{ width: '*', stack: [{ text: data.issuer.name, style: 'small' }, data.recipient === null ? '' : partyBlock(data.recipient, { withTaxIds: false })] }, { width: 200, ...partyBlockWithIds(data.issuer) }] },
+    { columns: [{ width: '*', stack: [{ text: `${data.issuer.name} · ${data.issuer.street} · ${data.issuer.postalCode} ${data.issuer.city}`, style: 'small', margin: [0, 0, 0, 4] }, data.recipient === null ? '' : partyBlock(data.recipient, { withTaxIds: false })] }, { width: 200, ...partyBlockWithIds(data.issuer) }] },
     { text: title, style: 'title' },
     { table: { widths: [120, '*'], body: facts }, layout: 'noBorders' },
   ];
