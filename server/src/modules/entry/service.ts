@@ -1,0 +1,319 @@
+import { randomBytes } from 'node:crypto';
+import type { Knex } from 'knex';
+import { isValidBarcode } from '../../../../src/shared/barcode.js';
+import type { CheckInRequest, CheckInVerdict, CreateEntryListRequest, EntryListView, EntryStats, Verdict } from '../../../../src/shared/api/entry.js';
+import type { Clock } from '../../clock.js';
+import { inTenant } from '../../db/tenant-scope.js';
+import { AppError, notFound } from '../../errors.js';
+import { appendAudit } from '../audit/repository.js';
+import { AuthErrorCode } from '../identity/auth-service.js';
+import type { Actor } from '../identity/users-service.js';
+import { onceOnly, requestHash, type StoredResponse } from '../idempotency/idempotency.js';
+
+interface ListRow {
+  id: string;
+  tenant_id: string;
+  event_id: string;
+  event_name: string;
+  name: string;
+  category_ids: string[] | null;
+  allow_reentry: boolean;
+  valid_from: Date | null;
+  valid_until: Date | null;
+  created_at: Date;
+}
+
+interface Decision {
+  verdict: Verdict;
+  ticketId?: string;
+  printId?: string;
+  ticket?: CheckInVerdict['ticket'];
+  admittedAt?: Date;
+  admittedGate?: string;
+  voidReason?: string;
+  validFrom?: Date;
+  validUntil?: Date;
+  printPending?: boolean;
+}
+
+/** What the gate display says; the station may translate by verdict. */
+const MESSAGES: Record<Verdict, string> = {
+  admitted: 'Einlass',
+  already_admitted: 'Bereits eingelassen',
+  checked_out: 'Ausgang erfasst',
+  not_inside: 'Nicht eingelassen – kein Ausgang möglich',
+  voided: 'Ungültig – dieser Barcode wurde ersetzt oder verworfen',
+  cancelled: 'Storniert',
+  unpaid: 'Nicht bezahlt',
+  wrong_event: 'Falsche Veranstaltung',
+  wrong_entry_list: 'Nicht für diesen Einlass',
+  not_yet_valid: 'Noch nicht gültig',
+  no_longer_valid: 'Nicht mehr gültig',
+  unknown: 'Unbekannter Code',
+  malformed: 'Kein gültiger Ticketcode (Prüfziffer falsch)',
+};
+
+const OK: ReadonlySet<Verdict> = new Set(['admitted', 'checked_out']);
+
+function requireAny(actor: Actor, ...permissions: Array<'entry.scan' | 'events.manage'>): void {
+  if (!permissions.some((p) => actor.permissions.has(p))) throw new AppError(403, AuthErrorCode.forbidden, `This needs the right ${permissions.join(' or ')}.`);
+}
+
+function listView(row: ListRow): EntryListView {
+  return {
+    id: row.id,
+    eventId: row.event_id,
+    eventName: row.event_name,
+    name: row.name,
+    categoryIds: row.category_ids,
+    allowReentry: row.allow_reentry,
+    validFrom: row.valid_from?.toISOString() ?? null,
+    validUntil: row.valid_until?.toISOString() ?? null,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+const LIST_COLUMNS = ['l.id', 'l.tenant_id', 'l.event_id', 'e.name as event_name', 'l.name', 'l.category_ids', 'l.allow_reentry', 'l.valid_from', 'l.valid_until', 'l.created_at'];
+
+/**
+ * Entry control, online: entry lists of the promoter's events and the check-in of a scanned code. One
+ * transaction per scan: the verdict, the check-in row (append-only) and the audit row commit together.
+ * The same ticket at two gates at the same instant: the ticket row is locked (FOR NO KEY UPDATE) and the
+ * admission is a guarded insert on (entry list, ticket), so exactly one gate admits.
+ */
+export function createEntryService(deps: { knex: Knex; clock: Clock; lockTimeoutMs?: number }) {
+  const lockTimeoutMs = deps.lockTimeoutMs ?? 5_000;
+
+  async function loadList(trx: Knex.Transaction, id: string): Promise<ListRow> {
+    const row = await trx('entry_lists as l').join('events as e', 'e.id', 'l.event_id').where('l.id', id).first<ListRow | undefined>(LIST_COLUMNS);
+    if (row === undefined) throw notFound('Entry list');
+    return row;
+  }
+
+  async function decide(trx: Knex.Transaction, list: ListRow, req: CheckInRequest, direction: 'in' | 'out', now: Date): Promise<Decision> {
+    // Check digits first: a misread or forged code never reaches the database.
+    if (!isValidBarcode(req.code)) return { verdict: 'malformed' };
+    const found = await trx('ticket_prints').where({ barcode: req.code }).first<{ ticket_id: string } | undefined>('ticket_id');
+    if (found === undefined) return { verdict: 'unknown' };
+    // Lock the ticket: a reprint or cancellation running now commits first (or waits for this scan).
+    const ticket = await trx('tickets as t')
+      .join('price_categories as c', 'c.id', 't.category_id')
+      .leftJoin('seats as s', 's.id', 't.seat_id')
+      .where('t.id', found.ticket_id)
+      .forNoKeyUpdate('t')
+      .first<
+        | { id: string; status: string; event_id: string; category_id: string; order_id: string; category_name: string; block: string | null; row_label: string | null; seat_number: number | null }
+        | undefined
+      >('t.id', 't.status', 't.event_id', 't.category_id', 't.order_id', 'c.name as category_name', 's.block', 's.row_label', 's.seat_number');
+    if (ticket === undefined) return { verdict: 'unknown' };
+    // Read the print again after the lock: what a reprint committed meanwhile counts.
+    const print = await trx('ticket_prints').where({ barcode: req.code }).first<{ id: string; status: string; void_reason: string | null }>('id', 'status', 'void_reason');
+    const seat = ticket.block === null ? null : `Block ${ticket.block}, Reihe ${ticket.row_label ?? ''}, Platz ${ticket.seat_number ?? ''}`;
+    const base: Decision = { verdict: 'unknown', ticketId: ticket.id, printId: print.id, ticket: { id: ticket.id, categoryName: ticket.category_name, seat } };
+    if (ticket.status === 'cancelled' || print.void_reason === 'cancelled') return { ...base, verdict: 'cancelled' };
+    if (print.status === 'void') return { ...base, verdict: 'voided', voidReason: print.void_reason ?? 'void' };
+    const order = await trx('orders').where({ id: ticket.order_id }).first<{ status: string } | undefined>('status');
+    if (order?.status !== 'paid') return { ...base, verdict: 'unpaid' };
+    if (ticket.event_id !== list.event_id) return { ...base, verdict: 'wrong_event' };
+    if (list.category_ids !== null && !list.category_ids.includes(ticket.category_id)) return { ...base, verdict: 'wrong_entry_list' };
+    if (list.valid_from !== null && now < list.valid_from) return { ...base, verdict: 'not_yet_valid', validFrom: list.valid_from };
+    if (list.valid_until !== null && now > list.valid_until) return { ...base, verdict: 'no_longer_valid', validUntil: list.valid_until };
+    // A print the station has not confirmed yet (crash between job and confirmation) still admits: the
+    // sheet most likely came out of the printer; the check-in notes it.
+    const pending = print.status === 'pending' ? { printPending: true } : {};
+
+    if (direction === 'out') {
+      const out = await trx('ticket_admissions')
+        .where({ entry_list_id: list.id, ticket_id: ticket.id, inside: true })
+        .update({ inside: false, last_change_at: now, last_gate: req.gate });
+      return { ...base, ...pending, verdict: out === 1 ? 'checked_out' : 'not_inside' };
+    }
+    const admitted = await trx.raw<{ rows: Array<{ admissions: number }> }>(
+      `INSERT INTO ticket_admissions (tenant_id, entry_list_id, ticket_id, inside, first_admitted_at, first_gate, last_change_at, last_gate)
+       VALUES (?, ?, ?, true, ?, ?, ?, ?)
+       ON CONFLICT (entry_list_id, ticket_id) DO UPDATE
+          SET inside = true, last_change_at = EXCLUDED.last_change_at, last_gate = EXCLUDED.last_gate, admissions = ticket_admissions.admissions + 1
+        WHERE NOT ticket_admissions.inside AND ?
+       RETURNING admissions`,
+      [list.tenant_id, list.id, ticket.id, now, req.gate, now, req.gate, list.allow_reentry],
+    );
+    if (admitted.rows.length === 1) {
+      await trx('tickets').where({ id: ticket.id }).whereNull('admitted_at').update({ admitted_at: now });
+      return { ...base, ...pending, verdict: 'admitted' };
+    }
+    const state = await trx('ticket_admissions')
+      .where({ entry_list_id: list.id, ticket_id: ticket.id })
+      .first<{ inside: boolean; first_admitted_at: Date; first_gate: string; last_change_at: Date; last_gate: string }>('inside', 'first_admitted_at', 'first_gate', 'last_change_at', 'last_gate');
+    // With re-entry the guest is inside since the last admission; without, the first one is what counts.
+    const at = list.allow_reentry ? { admittedAt: state.last_change_at, admittedGate: state.last_gate } : { admittedAt: state.first_admitted_at, admittedGate: state.first_gate };
+    return { ...base, ...pending, verdict: 'already_admitted', ...at };
+  }
+
+  return {
+    async createList(actor: Actor, input: CreateEntryListRequest): Promise<EntryListView> {
+      requireAny(actor, 'events.manage');
+      const now = deps.clock.now();
+      if (input.validFrom !== undefined && input.validUntil !== undefined && new Date(input.validFrom) >= new Date(input.validUntil)) {
+        throw new AppError(400, 'VALIDITY_INVALID', 'validFrom must be before validUntil.');
+      }
+      return inTenant(deps.knex, { tenantId: actor.tenantId }, async (trx) => {
+        const event = await trx('events').where({ id: input.eventId, tenant_id: actor.tenantId }).first<{ id: string } | undefined>('id');
+        if (event === undefined) throw notFound('Event');
+        const categoryIds = input.categoryIds === undefined ? null : [...new Set(input.categoryIds)];
+        if (categoryIds !== null) {
+          const known = await trx('price_categories').where({ event_id: event.id }).whereIn('id', categoryIds).pluck('id');
+          if (known.length !== categoryIds.length) throw new AppError(400, 'CATEGORY_NOT_OF_EVENT', 'Every category must belong to the event.');
+        }
+        const taken = await trx('entry_lists').where({ event_id: event.id, name: input.name }).first<{ id: string } | undefined>('id');
+        if (taken !== undefined) throw new AppError(409, 'ENTRY_LIST_NAME_TAKEN', 'The event already has an entry list of this name.');
+        const [row] = await trx('entry_lists')
+          .insert({
+            tenant_id: actor.tenantId,
+            event_id: event.id,
+            name: input.name,
+            category_ids: categoryIds,
+            allow_reentry: input.allowReentry ?? false,
+            valid_from: input.validFrom === undefined ? null : new Date(input.validFrom),
+            valid_until: input.validUntil === undefined ? null : new Date(input.validUntil),
+            scan_list_key: randomBytes(32),
+            created_at: now,
+            created_by: actor.userId,
+          })
+          .returning<Array<{ id: string }>>('id');
+        await appendAudit(trx, {
+          tenantId: actor.tenantId,
+          at: now,
+          actorUserId: actor.userId,
+          workstationId: actor.workstation.id,
+          sourceIp: actor.workstation.sourceIp,
+          action: 'entry_list.create',
+          entity: 'entry_list',
+          entityId: row!.id,
+          details: { eventId: event.id, name: input.name, categoryIds, allowReentry: input.allowReentry ?? false },
+        });
+        return listView(await loadList(trx, row!.id));
+      });
+    },
+
+    async lists(actor: Actor, eventId: string | undefined): Promise<EntryListView[]> {
+      requireAny(actor, 'entry.scan', 'events.manage');
+      return inTenant(deps.knex, { tenantId: actor.tenantId }, async (trx) => {
+        const rows = await trx('entry_lists as l')
+          .join('events as e', 'e.id', 'l.event_id')
+          .modify((q) => {
+            if (eventId !== undefined) void q.where('l.event_id', eventId);
+          })
+          .orderBy([{ column: 'e.starts_at' }, { column: 'l.name' }])
+          .select<ListRow[]>(LIST_COLUMNS);
+        return rows.map(listView);
+      });
+    },
+
+    /** One scan: the verdict, at most once per nonce (a replay returns the first verdict). */
+    async checkIn(actor: Actor, req: CheckInRequest): Promise<StoredResponse<CheckInVerdict>> {
+      requireAny(actor, 'entry.scan');
+      const now = deps.clock.now();
+      const direction = req.direction ?? 'in';
+      const hash = requestHash({ route: 'entry.check_in', entryListId: req.entryListId, gate: req.gate, code: req.code, direction });
+      const result = await inTenant(deps.knex, { tenantId: actor.tenantId }, async (trx) => {
+        await trx.raw(`SELECT set_config('lock_timeout', ?, true)`, [`${lockTimeoutMs}ms`]);
+        return onceOnly(trx, { tenantId: actor.tenantId, scope: 'entry.check_in', key: req.nonce, requestHash: hash, now }, async () => {
+          const list = await loadList(trx, req.entryListId);
+          if (direction === 'out' && !list.allow_reentry) throw new AppError(409, 'REENTRY_NOT_ALLOWED', 'This entry list has no exit and re-entry.');
+          const d = await decide(trx, list, req, direction, now);
+          const detail: Record<string, unknown> = {};
+          if (d.voidReason !== undefined) detail['voidReason'] = d.voidReason;
+          if (d.printPending === true) detail['printPending'] = true;
+          if (d.admittedAt !== undefined) detail['admittedAt'] = d.admittedAt.toISOString();
+          if (d.admittedGate !== undefined) detail['admittedGate'] = d.admittedGate;
+          const [row] = await trx('check_ins')
+            .insert({
+              tenant_id: actor.tenantId,
+              entry_list_id: list.id,
+              nonce: req.nonce,
+              // A malformed scan is kept as sent (it may be an attack or a broken label), bounded by the schema.
+              code: req.code,
+              direction,
+              gate: req.gate,
+              verdict: d.verdict,
+              ticket_id: d.ticketId ?? null,
+              print_id: d.printId ?? null,
+              detail: JSON.stringify(detail),
+              scanned_at: now,
+              received_at: now,
+              offline: false,
+              workstation_id: actor.workstation.id,
+              user_id: actor.userId,
+            })
+            .returning<Array<{ id: string }>>('id');
+          await appendAudit(trx, {
+            tenantId: actor.tenantId,
+            at: now,
+            actorUserId: actor.userId,
+            workstationId: actor.workstation.id,
+            sourceIp: actor.workstation.sourceIp,
+            action: 'entry.check_in',
+            entity: 'check_in',
+            entityId: row!.id,
+            details: { entryListId: list.id, gate: req.gate, direction, verdict: d.verdict, ticketId: d.ticketId ?? null },
+          });
+          const body: CheckInVerdict = {
+            checkInId: row!.id,
+            verdict: d.verdict,
+            ok: OK.has(d.verdict),
+            message: MESSAGES[d.verdict],
+            scannedAt: now.toISOString(),
+            replayed: false,
+          };
+          if (d.ticket !== undefined) body.ticket = d.ticket;
+          if (d.admittedAt !== undefined) body.admittedAt = d.admittedAt.toISOString();
+          if (d.admittedGate !== undefined) body.admittedGate = d.admittedGate;
+          if (d.voidReason !== undefined) body.voidReason = d.voidReason;
+          if (d.validFrom !== undefined) body.validFrom = d.validFrom.toISOString();
+          if (d.validUntil !== undefined) body.validUntil = d.validUntil.toISOString();
+          return { status: 200, body };
+        });
+      });
+      return { ...result, body: { ...result.body, replayed: result.replayed } };
+    },
+
+    /** Live figures for a gate display: expected, admitted, inside, refused, per gate, rate. */
+    async stats(actor: Actor, entryListId: string): Promise<EntryStats> {
+      requireAny(actor, 'entry.scan', 'events.manage');
+      const now = deps.clock.now();
+      const minuteAgo = new Date(now.getTime() - 60_000);
+      return inTenant(deps.knex, { tenantId: actor.tenantId }, async (trx) => {
+        const list = await loadList(trx, entryListId);
+        const expected = await trx('tickets')
+          .where({ event_id: list.event_id, status: 'valid' })
+          .modify((q) => {
+            if (list.category_ids !== null) void q.whereIn('category_id', list.category_ids);
+          })
+          .count<Array<{ n: number | string }>>('* as n');
+        const adm = await trx('ticket_admissions')
+          .where({ entry_list_id: list.id })
+          .select<Array<{ admitted: number | string; inside: number | string }>>(trx.raw('count(*) AS admitted'), trx.raw('count(*) FILTER (WHERE inside) AS inside'));
+        const gates = await trx('check_ins')
+          .where({ entry_list_id: list.id })
+          .groupBy('gate')
+          .orderBy('gate')
+          .select<Array<{ gate: string; admitted: number | string; refused: number | string; last_minute: number | string }>>(
+            'gate',
+            trx.raw(`count(*) FILTER (WHERE verdict = 'admitted') AS admitted`),
+            trx.raw(`count(*) FILTER (WHERE verdict NOT IN ('admitted', 'checked_out')) AS refused`),
+            trx.raw(`count(*) FILTER (WHERE verdict = 'admitted' AND received_at > ?) AS last_minute`, [minuteAgo]),
+          );
+        const perGate = gates.map((g) => ({ gate: g.gate, admitted: Number(g.admitted), refused: Number(g.refused), lastMinute: Number(g.last_minute) }));
+        return {
+          entryListId: list.id,
+          expected: Number(expected[0]?.n ?? 0),
+          admitted: Number(adm[0]?.admitted ?? 0),
+          inside: Number(adm[0]?.inside ?? 0),
+          refused: perGate.reduce((n, g) => n + g.refused, 0),
+          perGate,
+          lastMinute: perGate.reduce((n, g) => n + g.lastMinute, 0),
+        };
+      });
+    },
+  };
+}
