@@ -26,6 +26,12 @@ import * as createIdempotencyKeys from './20261204141100_create_idempotency_keys
 import * as createHolds from './20261204141200_create_holds.js';
 import * as refusePaymentsInClosedTill from './20261204143000_refuse_payments_in_closed_till.js';
 import * as outletDirectory from './20261204150000_outlet_directory.js';
+import * as createBlankBatches from './20261204160000_create_blank_batches.js';
+import * as createBlanks from './20261204160100_create_blanks.js';
+import * as createPrintTrays from './20261204160200_create_print_trays.js';
+import * as createPrintJobs from './20261204160300_create_print_jobs.js';
+import * as createTicketPrints from './20261204160400_create_ticket_prints.js';
+import * as promoterDirectory from './20261204160500_promoter_directory.js';
 import * as createBillingProfiles from './20261204170000_create_billing_profiles.js';
 import * as createInvoiceCounters from './20261204170100_create_invoice_counters.js';
 import * as createInvoices from './20261204170200_create_invoices.js';
@@ -69,6 +75,12 @@ export const migrations: readonly Migration[] = [
   { name: '20261204141200_create_holds', ...createHolds },
   { name: '20261204143000_refuse_payments_in_closed_till', ...refusePaymentsInClosedTill },
   { name: '20261204150000_outlet_directory', ...outletDirectory },
+  { name: '20261204160000_create_blank_batches', ...createBlankBatches },
+  { name: '20261204160100_create_blanks', ...createBlanks },
+  { name: '20261204160200_create_print_trays', ...createPrintTrays },
+  { name: '20261204160300_create_print_jobs', ...createPrintJobs },
+  { name: '20261204160400_create_ticket_prints', ...createTicketPrints },
+  { name: '20261204160500_promoter_directory', ...promoterDirectory },
   { name: '20261204170000_create_billing_profiles', ...createBillingProfiles },
   { name: '20261204170100_create_invoice_counters', ...createInvoiceCounters },
   { name: '20261204170200_create_invoices', ...createInvoices },

@@ -22,6 +22,8 @@ import { createUsersService } from './modules/identity/users-service.js';
 import { registerNetworkProtection } from './modules/network/guard.js';
 import { createNetworkPolicy, type NetworkPolicy } from './modules/network/policy.js';
 import { salesRoutes } from './modules/sales/routes.js';
+import { printingRoutes } from './modules/printing/routes.js';
+import type { PrintingSettings } from './modules/printing/settings.js';
 import { createSalesService, type SalesSettings } from './modules/sales/service.js';
 import { tenantRoutes } from './modules/tenants/routes.js';
 import { tillRoutes } from './modules/till/routes.js';
@@ -46,6 +48,8 @@ export interface AppDeps {
   network?: NetworkPolicy;
   /** Sales limits (tickets per order, hold minutes, lock timeout); defaults otherwise. */
   sales?: Partial<SalesSettings>;
+  /** Printing: time zone of ticket faces and reports, when a pending print counts as unresolved, lock timeout, random source. */
+  printing?: Partial<PrintingSettings>;
   /** Tests replace the password check to prove when it is (not) reached. */
   verifyPassword?: (password: string, hash: string) => Promise<boolean>;
 }
@@ -151,6 +155,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(tillRoutes, { knex: deps.db.knex, clock: deps.clock });
       await api.register(invoicingRoutes, { knex: deps.db.knex, clock: deps.clock });
       await api.register(salesRoutes, { sales: createSalesService({ knex: deps.db.knex, clock: deps.clock, ...(deps.sales === undefined ? {} : { settings: deps.sales }) }), knex: deps.db.knex });
+      await api.register(printingRoutes, { knex: deps.db.knex, clock: deps.clock, ...(deps.printing === undefined ? {} : { settings: deps.printing }) });
     },
     { prefix: '/api' },
   );

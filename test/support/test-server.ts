@@ -22,7 +22,7 @@ export interface TestServer {
 /** A real HTTPS server on a random loopback port with a fresh database and test PKI. */
 export async function startTestServer(
   backend: Backend,
-  options: { clock?: Clock; config?: Partial<AppDeps['config']>; verifyPassword?: AppDeps['verifyPassword'] } = {},
+  options: { clock?: Clock; config?: Partial<AppDeps['config']>; verifyPassword?: AppDeps['verifyPassword']; printing?: AppDeps['printing'] } = {},
 ): Promise<TestServer> {
   const tdb = await createTestDatabase(backend);
   const pki = await createTestPki();
@@ -45,6 +45,7 @@ export async function startTestServer(
   const app = await buildApp({
     config: testAppConfig(options.config),
     ...(options.verifyPassword === undefined ? {} : { verifyPassword: options.verifyPassword }),
+    ...(options.printing === undefined ? {} : { printing: options.printing }),
     db: tdb.db,
     clock,
     tls: { cert: pki.server.certPem, key: pki.server.keyPem, ca: pki.ca.certPem },

@@ -9,6 +9,8 @@ export const PERMISSIONS = [
   'sales.cancel_admitted',
   'tickets.print',
   'tickets.reprint',
+  // Reprinting a ticket already used for admission: its fresh barcode could admit a second person.
+  'tickets.reprint_admitted',
   'stock.manage',
   'entry.scan',
   'invoices.view',
@@ -39,6 +41,7 @@ export const ROLE_TEMPLATES = {
     'sales.cancel',
     'tickets.print',
     'tickets.reprint',
+    'tickets.reprint_admitted',
     'stock.manage',
     'entry.scan',
     'events.manage',

@@ -34,6 +34,8 @@ const eventId = '00000000-0000-4000-8000-000000000004';
 const categoryId = '00000000-0000-4000-8000-000000000005';
 const seatId = '00000000-0000-4000-8000-000000000006';
 const orderId = '00000000-0000-4000-8000-000000000007';
+const blankBatchId = '00000000-0000-4000-8000-000000000008';
+const printJobId = '00000000-0000-4000-8000-000000000009';
 
 const eventRow = () => ({
   id: eventId,
@@ -296,6 +298,82 @@ const specs: Record<string, (db: Knex) => Promise<void>> = {
     await db.raw(`SELECT set_config('app.tenant_id', ?, true)`, [outlet]);
     expect(await db('tenants').orderBy('code').pluck('code')).toEqual(['op', 'outlet-1', 'outlet-2']);
   },
+  '20261204160000_create_blank_batches': async (db) => {
+    const { user } = await userAndWs(db);
+    const batch = { tenant_id: tenantId, first_number: 301, last_number: 600, registered_at: new Date(), registered_by: user };
+    await db('blank_batches').insert(batch);
+    // Whole sheets only (sheet n holds 3n−2..3n), and at most 30 000 blanks per batch.
+    await expectRejects(db, (t) => t('blank_batches').insert({ ...batch, first_number: 302 }), /check/i);
+    await expectRejects(db, (t) => t('blank_batches').insert({ ...batch, last_number: 601 }), /check/i);
+    await expectRejects(db, (t) => t('blank_batches').insert({ ...batch, first_number: 1, last_number: 30_003 }), /check/i);
+    await expectRejects(db, (t) => t('blank_batches').insert({ ...batch, first_number: 4, last_number: 3 }), /check/i);
+  },
+  '20261204160100_create_blanks': async (db) => {
+    const { user, ws } = await userAndWs(db);
+    await db.raw('INSERT INTO blanks (number, tenant_id, batch_id) SELECT g, ?, ? FROM generate_series(1, 6) g', [tenantId, blankBatchId]);
+    await expectRejects(db, (t) => t('blanks').insert({ number: 3, tenant_id: tenantId, batch_id: blankBatchId }), /duplicate key/);
+    const change = { changed_at: new Date(), changed_by: user, workstation_id: ws };
+    // in_stock → issued → printed | spoiled, or in_stock → voided; nothing else, and never deleted.
+    await expectRejects(db, (t) => t('blanks').where({ number: 1 }).update({ state: 'printed', ...change }), /in_stock cannot become printed/);
+    await db('blanks').where({ number: 1 }).update({ state: 'issued', ...change });
+    await db('blanks').where({ number: 1 }).update({ state: 'printed', ...change });
+    await expectRejects(db, (t) => t('blanks').where({ number: 1 }).update({ state: 'issued', ...change }), /printed cannot become issued/);
+    await expectRejects(db, (t) => t('blanks').where({ number: 2 }).update({ state: 'voided', ...change }), /check/i);
+    await db('blanks').where({ number: 2 }).update({ state: 'voided', reason: 'leftover', ...change });
+    await expectRejects(db, (t) => t('blanks').where({ number: 3 }).update({ number: 99 }), /cannot be renumbered/);
+    await expectRejects(db, (t) => t('blanks').where({ number: 3 }).delete(), /cannot be deleted/);
+  },
+  '20261204160200_create_print_trays': async (db) => {
+    const { user, ws } = await userAndWs(db);
+    const tray = { workstation_id: ws, tenant_id: tenantId, next_blank: 4, updated_at: new Date(), updated_by: user };
+    await db('print_trays').insert(tray);
+    await expectRejects(db, (t) => t('print_trays').insert(tray), /duplicate key/);
+    await expectRejects(db, (t) => t('print_trays').where({ workstation_id: ws }).update({ next_blank: 0 }), /check/i);
+    expect(await db('print_trays').where({ workstation_id: ws }).first('reuse_partial_sheets')).toEqual({ reuse_partial_sheets: false });
+  },
+  '20261204160300_create_print_jobs': async (db) => {
+    const { user, ws } = await userAndWs(db);
+    const job = { tenant_id: tenantId, order_id: orderId, kind: 'print', workstation_id: ws, created_by: user, created_at: new Date(), first_blank: 4, last_blank: 6 };
+    await db('print_jobs').insert({ ...job, voided_first: 2, voided_last: 3 });
+    await expectRejects(db, (t) => t('print_jobs').insert({ ...job, voided_first: 2 }), /check/i);
+    await expectRejects(db, (t) => t('print_jobs').insert({ ...job, voided_first: 5, voided_last: 6 }), /check/i);
+    await expectRejects(db, (t) => t('print_jobs').insert({ ...job, last_blank: 3 }), /check/i);
+    await expectRejects(db, (t) => t('print_jobs').insert({ ...job, kind: 'copy' }), /check/i);
+  },
+  '20261204160400_create_ticket_prints': async (db) => {
+    const ticket = { tenant_id: tenantId, promoter_id: promoterId, order_id: orderId, event_id: eventId, category_id: categoryId, price_cents: 4500, vat_rate_bp: 700, created_at: new Date() };
+    const [t1] = await db('tickets').insert(ticket).returning('id');
+    const [t2] = await db('tickets').insert(ticket).returning('id');
+    const print = { tenant_id: tenantId, promoter_id: promoterId, ticket_id: t1.id, print_job_id: printJobId, blank_number: 4, barcode: '1'.repeat(22), issued_at: new Date() };
+    const [p1] = await db('ticket_prints').insert(print).returning('id');
+    // One live print per ticket; a barcode and a blank are used once, platform-wide.
+    await expectRejects(db, (t) => t('ticket_prints').insert({ ...print, blank_number: 5, barcode: '2'.repeat(22) }), /ticket_prints_one_live/);
+    await expectRejects(db, (t) => t('ticket_prints').insert({ ...print, ticket_id: t2.id, blank_number: 5 }), /ticket_prints_barcode/);
+    await expectRejects(db, (t) => t('ticket_prints').insert({ ...print, ticket_id: t2.id, barcode: '2'.repeat(22) }), /ticket_prints_blank/);
+    await expectRejects(db, (t) => t('ticket_prints').insert({ ...print, ticket_id: t2.id, blank_number: 5, barcode: '12345' }), /check/i);
+    // Blank 99 is not in the tenant's stock.
+    await expectRejects(db, (t) => t('ticket_prints').insert({ ...print, ticket_id: t2.id, blank_number: 99, barcode: '2'.repeat(22) }), /foreign key/);
+    await expectRejects(db, (t) => t('ticket_prints').where({ id: p1.id }).update({ status: 'active' }), /check/i);
+    await db('ticket_prints').where({ id: p1.id }).update({ status: 'active', confirmed_at: new Date() });
+    await expectRejects(db, (t) => t('ticket_prints').where({ id: p1.id }).update({ barcode: '3'.repeat(22) }), /fixed/);
+    await db('ticket_prints').where({ id: p1.id }).update({ status: 'void', voided_at: new Date(), void_reason: 'reprinted' });
+    await expectRejects(db, (t) => t('ticket_prints').where({ id: p1.id }).update({ status: 'active' }), /void cannot become active/);
+    await expectRejects(db, (t) => t('ticket_prints').where({ id: p1.id }).delete(), /cannot be deleted/);
+    // The old print is void: the ticket may have a new one; a reprint names its reason.
+    await expectRejects(db, (t) => t('ticket_prints').insert({ ...print, blank_number: 5, barcode: '2'.repeat(22), reprint_of: p1.id }), /check/i);
+    await expectRejects(db, (t) => t('ticket_prints').insert({ ...print, blank_number: 5, barcode: '2'.repeat(22), reprint_of: p1.id, reprint_reason: 'other' }), /check/i);
+    await db('ticket_prints').insert({ ...print, blank_number: 5, barcode: '2'.repeat(22), reprint_of: p1.id, reprint_reason: 'lost' });
+  },
+  '20261204160500_promoter_directory': async (db) => {
+    const outlet = await outletId(db);
+    await db.raw('SET LOCAL ROLE boxoffice_app');
+    await db.raw(`SELECT set_config('app.tenant_id', ?, true)`, [outlet]);
+    expect(await db('tenants').orderBy('code').pluck('code')).toEqual(['op', 'outlet-1', 'promo']);
+    // Reading only.
+    expect(await db('tenants').where({ id: promoterId }).update({ name: 'Gekapert' })).toBe(0);
+    await db.raw(`SELECT set_config('app.tenant_id', '', true)`);
+    expect(await db('tenants').orderBy('code').pluck('code')).toEqual(['op']);
+  },
   '20261204170000_create_billing_profiles': async (db) => {
     const { user } = await userAndWs(db);
     const profile = { tenant_id: tenantId, legal_name: 'Ticket GmbH', street: 'Hafenstr. 1', postal_code: '20457', city: 'Hamburg', country: 'DE', vat_id: 'DE123456789', updated_at: new Date(), updated_by: user };
@@ -452,6 +530,14 @@ async function seedFor(db: Knex, name: string): Promise<void> {
     await db('seats').insert({ id: seatId, tenant_id: promoterId, event_id: eventId, category_id: categoryId, block: 'A', row_label: '1', row_index: 1, seat_number: 1 });
   }
   if (name === '20261204140800_create_orders') await db('orders').insert(orderRow(db, await userAndWs(db)));
+  if (name === '20261204160000_create_blank_batches') {
+    await db('blank_batches').insert({ id: blankBatchId, tenant_id: tenantId, first_number: 1, last_number: 6, registered_at: new Date(), registered_by: (await userAndWs(db)).user });
+  }
+  if (name === '20261204160100_create_blanks') await db.raw('INSERT INTO blanks (number, tenant_id, batch_id) SELECT g, ?, ? FROM generate_series(1, 6) g', [tenantId, blankBatchId]);
+  if (name === '20261204160300_create_print_jobs') {
+    const { user, ws } = await userAndWs(db);
+    await db('print_jobs').insert({ id: printJobId, tenant_id: tenantId, order_id: orderId, kind: 'print', workstation_id: ws, created_by: user, created_at: new Date(), first_blank: 4, last_blank: 6 });
+  }
   if (name === '20261204120100_create_tenants') {
     await db('tenants').insert({ id: tenantId, kind: 'operator', code: 'op', name: 'Operator' });
     await db('tenants').insert({ kind: 'outlet', code: 'outlet-1', name: 'Outlet', parent_id: tenantId });

@@ -3,6 +3,7 @@ import { PERMISSIONS, type Permission } from '../../../src/shared/domain/permiss
 import { testBackends } from '../../support/backends.js';
 import { apiClient, createUser, loginAs, type ApiClient } from '../../support/identity.js';
 import { httpsRequest } from '../../support/https.js';
+import { insertBlankBatch } from '../../support/printing-fixtures.js';
 import { createSalesFixture, newKey, openTill } from '../../support/sales-fixtures.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
 
@@ -21,6 +22,9 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /api/v1/events/:eventId/categories/:categoryId/variants': { name: 'Test', priceCents: 100 },
   'POST /api/v1/events/:eventId/seats': { definition: 'Block A rows 1 seats 1 category "Test"' },
   'POST /api/v1/payments/:transactionId/assign': { invoiceId: '6f1c1c44-52a5-4a4e-9d2e-0d3c7f6a1b2c' },
+  'POST /api/v1/tickets/:ticketId/reprint': { reason: 'damaged' },
+  'POST /api/v1/print-jobs/:printJobId/spoil': { blankNumbers: [1], reason: 'paper_jam' },
+  'PUT /api/v1/printing/workstations/:workstationId/settings': { reusePartialSheets: true },
 };
 
 for (const backend of testBackends()) {
@@ -49,7 +53,7 @@ for (const backend of testBackends()) {
       foreign['workstationId'] = wsB.id;
       // A sale of tenant B (order) and a hold of tenant B.
       const fx = await createSalesFixture(server, { sellers: [server.tenants.outletB], rows: 1, seatsPerRow: 4 });
-      const clerkB = await createUser(server, server.tenants.outletB, 'b.verkauf', ['sales.sell']);
+      const clerkB = await createUser(server, server.tenants.outletB, 'b.verkauf', ['sales.sell', 'tickets.print']);
       const wsB2 = await server.registerWorkstation(server.tenants.outletB, 'kasse-b2');
       await openTill(server, server.tenants.outletB, wsB2.id, clerkB.id);
       const sellerB = await loginAs(server, wsB2, clerkB);
@@ -64,6 +68,13 @@ for (const backend of testBackends()) {
       });
       expect(orderB.status).toBe(201);
       foreign['orderId'] = orderB.json.id;
+      foreign['ticketId'] = orderB.json.tickets[0].id;
+      // Its print job, on outlet B's paper.
+      await insertBlankBatch(server, server.tenants.outletB, 1, 3, clerkB.id);
+      expect((await sellerB.request('PUT', '/api/v1/printing/tray', { nextBlankNumber: 1 })).status).toBe(200);
+      const jobB = await sellerB.request('POST', `/api/v1/orders/${orderB.json.id}/print-jobs`, {}, { 'idempotency-key': newKey() });
+      expect(jobB.status).toBe(201);
+      foreign['printJobId'] = jobB.json.id;
       const holdB = await sellerB.request('POST', '/api/v1/holds', { eventId: fx.eventId, seats: [fx.seatIds[0]] });
       expect(holdB.status).toBe(201);
       foreign['holdId'] = holdB.json.id;

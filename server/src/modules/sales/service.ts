@@ -6,6 +6,7 @@ import { AppError, notFound } from '../../errors.js';
 import { appendAudit } from '../audit/repository.js';
 import type { Actor } from '../identity/users-service.js';
 import { onceOnly, type StoredResponse } from '../idempotency/idempotency.js';
+import { voidPrintsOfCancelledTickets } from '../printing/void-prints.js';
 import { findOpenTillSession } from '../till/open-till.js';
 import { isTakeable, lockSeats, pickBestAvailable, type SeatRow } from './seat-selection.js';
 import { loadOrderView } from './views.js';
@@ -295,8 +296,7 @@ export function createSalesService(deps: { knex: Knex; clock: Clock; settings?: 
 
     /**
      * Cancels the whole order or single tickets: frees seats and capacity, records the refund as a negative
-     * payment in the canceller's till, in one transaction. Printed tickets are voided by the printing
-     * module in the same transaction once it exists.
+     * payment in the canceller's till, and voids the printed tickets' barcodes, in one transaction.
      */
     async cancel(actor: Actor, orderId: string, input: CancelOrderRequest, idem: { key: string; hash: string }): Promise<StoredResponse<OrderView>> {
       const now = deps.clock.now();
@@ -323,6 +323,8 @@ export function createSalesService(deps: { knex: Knex; clock: Clock; settings?: 
           }
           const ids = chosen.map((t) => t.id);
           await trx('tickets').whereIn('id', ids).update({ status: 'cancelled', cancelled_at: now, cancel_reason: input.reason });
+          // A cancelled ticket's barcode stops admitting in the same commit.
+          const voidedPrintIds = await voidPrintsOfCancelledTickets(trx, { tenantId: actor.tenantId, userId: actor.userId, workstationId: actor.workstation.id, ticketIds: ids, now });
           const seatIds = chosen.flatMap((t) => (t.seat_id === null ? [] : [t.seat_id]));
           if (seatIds.length > 0) await trx('seats').whereIn('id', seatIds).update({ status: 'available', hold_id: null, hold_expires_at: null });
           const perCategory = new Map<string, number>();
@@ -358,7 +360,7 @@ export function createSalesService(deps: { knex: Knex; clock: Clock; settings?: 
             action: 'order.cancel',
             entity: 'order',
             entityId: order.id,
-            details: { orderNumber: order.order_number, ticketIds: ids, reason: input.reason, refundCents: order.status === 'paid' ? refund : 0, refundMethod },
+            details: { orderNumber: order.order_number, ticketIds: ids, reason: input.reason, refundCents: order.status === 'paid' ? refund : 0, refundMethod, voidedPrintIds },
           });
           return { status: 200, body: await loadOrderView(trx, order.id) };
         });
