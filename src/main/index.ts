@@ -9,6 +9,9 @@ import path from 'node:path';
 import { app, dialog, ipcMain, safeStorage, session, type BrowserWindow } from 'electron';
 import { appVersionArgument } from '../preload/app-version.js';
 import { createConsoleLogger } from './adapters/console-logger.js';
+import { createCupsPrinter } from './adapters/cups-printer.js';
+import { createExecFileRunner } from './adapters/exec-file-runner.js';
+import { createWindowsPrinter } from './adapters/windows-printer.js';
 import { createDialogFileChooser } from './adapters/electron-file-chooser.js';
 import { createSafeStorageSecretStore } from './adapters/electron-safe-storage.js';
 import { createAppFileHandler } from './app/app-files.js';
@@ -21,12 +24,15 @@ import { createUiEvents } from './ipc/events.js';
 import { createIpcHandlers } from './ipc/handlers/index.js';
 import { registerIpcHandlers } from './ipc/register.js';
 import { isTrustedSender } from './ipc/sender.js';
+import { readPrintingConfig } from './printing/printing-config.js';
+import { createTicketSheetRenderer, findTicketFontDir, type TicketSheetRenderer } from './printing/ticket-sheet-pdf.js';
 import { createSystemClock } from './ports/clock.js';
 import { createSystemTimers, sleepWith } from './ports/timers.js';
 import { createBackendClient } from './services/backend-client.js';
 import { createShutdownCoordinator } from './services/shutdown.js';
 import { createStation } from './services/station.js';
 import { createStationConfigStore } from './services/station-config-store.js';
+import { createStationPrinting } from './services/station-printing.js';
 
 const PRODUCT_NAME = 'Kasse & Druckstation';
 
@@ -51,6 +57,12 @@ function main(): void {
     return;
   }
   const { config } = configResult;
+  const printingResult = readPrintingConfig(process.env, { resourcesPath: process.resourcesPath, platform: process.platform });
+  if (!printingResult.ok) {
+    failAndExit(printingResult.message);
+    return;
+  }
+  const printingConfig = printingResult.config;
   const guardOptions: GuardOptions = { externalOrigins: config.externalOrigins };
 
   // Both must happen before `ready`.
@@ -133,9 +145,25 @@ function main(): void {
       });
       shutdown.register('close', 'backend session', () => station.shutdown());
 
+      const runner = createExecFileRunner();
+      const printer =
+        printingConfig.adapter === 'windows'
+          ? createWindowsPrinter({ runner, sumatraPath: printingConfig.sumatraPath, tempDir: app.getPath('temp') })
+          : createCupsPrinter({ runner, env: process.env });
+      // Made on the first print: a missing font then answers PRINT_FONT_MISSING instead of stopping the start.
+      let sheetRenderer: TicketSheetRenderer | undefined;
+      const printing = createStationPrinting({
+        station,
+        printer,
+        renderer: () => (sheetRenderer ??= createTicketSheetRenderer({ fontDir: findTicketFontDir(printingConfig.fontDirs) })),
+        clock,
+        log,
+      });
+      shutdown.register('flush', 'print confirmations', () => printing.service.resolvePending());
+
       registerIpcHandlers({
         ipcMain,
-        handlers: createIpcHandlers(station),
+        handlers: createIpcHandlers(station, printing),
         log,
         isTrustedSender: (event) => isTrustedSender(event, liveWindow()?.webContents),
       });

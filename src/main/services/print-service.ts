@@ -36,6 +36,8 @@ export const PrintServiceErrorCode = {
   startPositionMismatch: 'START_POSITION_MISMATCH',
   /** The PDF could not be made (font missing, bad barcode); nothing reached the printer. */
   renderFailed: 'PRINT_RENDER_FAILED',
+  /** The ticket font is not installed (src/main/printing/ticket-sheet-pdf.ts). */
+  fontMissing: 'PRINT_FONT_MISSING',
   jobUnknown: 'PRINT_JOB_UNKNOWN',
 } as const;
 
@@ -147,6 +149,8 @@ export function createPrintService(deps: PrintServiceDeps): PrintService {
         return failed(code, error.message, false);
       }
       deps.log.error('ticket sheet rendering failed', { jobId: job.jobId, error: String(error) });
+      // A missing font is an installation problem: the same job prints once it is fixed.
+      if ((error as { code?: unknown }).code === PrintServiceErrorCode.fontMissing) return failed(PrintServiceErrorCode.fontMissing, String(error), true);
       return failed(PrintServiceErrorCode.renderFailed, String(error), false);
     }
     const printed = await deps.printer.print({ printer: setup.printerName, pdf, title: `Tickets ${job.tickets[0]?.orderNumber ?? job.jobId}` });

@@ -65,6 +65,18 @@ export const deErrors = {
   'error.PASSWORD_REJECTED': 'Das neue Passwort erfüllt die Regeln nicht. Bitte die markierten Punkte beachten.',
   'error.CURRENT_PASSWORD_WRONG': 'Das bisherige Passwort ist falsch.',
   'error.FORBIDDEN': 'Dafür fehlt Ihnen die Berechtigung. Bitte die Verwaltung verständigen.',
+  // Ticket printer and print jobs (src/shared/ipc/printing.ts)
+  'error.PRINTER_UNKNOWN': 'Den eingestellten Drucker gibt es an diesem Rechner nicht. Bitte in den Einstellungen den Ticketdrucker wählen.',
+  'error.PRINTER_OFFLINE': 'Der Ticketdrucker ist nicht bereit (aus, angehalten oder nicht verbunden). Bitte einschalten bzw. fortsetzen und erneut drucken; die Blankos sind noch unbedruckt.',
+  'error.PAPER_OUT': 'Im Ticketdrucker ist kein Papier. Bitte Ticketpapier einlegen und erneut drucken; die Blankos sind noch unbedruckt.',
+  'error.PRINT_FAILED': 'Der Druckauftrag wurde nicht angenommen. Bitte den Drucker prüfen und erneut drucken oder die Blankos als verdorben melden.',
+  'error.PRINTER_NOT_CONFIGURED': 'Für diesen Arbeitsplatz ist noch kein Ticketdrucker eingestellt. Bitte in den Einstellungen wählen.',
+  'error.BLANK_SEQUENCE_INVALID': 'Die zugeteilten Blanko-Nummern passen nicht zum Papier (nicht fortlaufend). Bitte die Blankos als verdorben melden und neu drucken.',
+  'error.START_POSITION_MISMATCH': 'Die Startposition passt nicht zur ersten Blanko-Nummer. Bitte das Papier im Fach prüfen und neu einlegen.',
+  'error.PRINT_RENDER_FAILED': 'Der Ticketbogen konnte nicht erzeugt werden. Bitte die IT-Betreuung verständigen; die Blankos sind noch unbedruckt.',
+  'error.PRINT_FONT_MISSING': 'Die Schrift für den Ticketdruck fehlt in der Installation. Bitte die IT-Betreuung verständigen.',
+  'error.PRINT_JOB_UNKNOWN': 'Diesen Druckauftrag gibt es an dieser Station nicht (mehr). Bitte die offenen Druckaufträge neu laden.',
+  'error.PRINT_BACKEND_UNAVAILABLE': 'Druckaufträge sind an dieser Station nicht möglich: keine Verbindung zum Server eingerichtet.',
   // Why a session ended (SESSION_ENDED with reason)
   'session.ended.superseded': 'Sie wurden abgemeldet, weil Sie sich an einem anderen Arbeitsplatz angemeldet haben.',
   'session.ended.logout': 'Sie wurden abgemeldet.',
@@ -78,6 +90,17 @@ export const deErrors = {
 export type ErrorMessageKey = keyof typeof deErrors;
 
 export const enErrors: Readonly<Record<ErrorMessageKey, string>> = {
+  'error.PRINTER_UNKNOWN': 'The configured printer does not exist on this computer. Please choose the ticket printer in the settings.',
+  'error.PRINTER_OFFLINE': 'The ticket printer is not ready (off, paused or disconnected). Please switch it on or resume it and print again; the blanks are still unprinted.',
+  'error.PAPER_OUT': 'The ticket printer is out of paper. Please load ticket paper and print again; the blanks are still unprinted.',
+  'error.PRINT_FAILED': 'The print job was not accepted. Please check the printer and print again, or report the blanks as spoiled.',
+  'error.PRINTER_NOT_CONFIGURED': 'No ticket printer is set for this workstation yet. Please choose one in the settings.',
+  'error.BLANK_SEQUENCE_INVALID': 'The assigned blank numbers do not match the paper (not consecutive). Please report the blanks as spoiled and print again.',
+  'error.START_POSITION_MISMATCH': 'The start position does not match the first blank number. Please check the paper in the tray and load it again.',
+  'error.PRINT_RENDER_FAILED': 'The ticket sheet could not be created. Please contact IT support; the blanks are still unprinted.',
+  'error.PRINT_FONT_MISSING': 'The font for ticket printing is missing from the installation. Please contact IT support.',
+  'error.PRINT_JOB_UNKNOWN': 'This print job is not (or no longer) known at this station. Please reload the open print jobs.',
+  'error.PRINT_BACKEND_UNAVAILABLE': 'Print jobs are not possible at this station: no connection to the server is set up.',
   'error.UNKNOWN': 'Unexpected error (code {code}). Please try again; if it persists, contact IT support with this code.',
   'error.IPC_FORBIDDEN_SENDER': 'This request was refused for security reasons. Please restart the station.',
   'error.IPC_INVALID_ARGUMENT': 'The input is incomplete or invalid. Please check the fields.',

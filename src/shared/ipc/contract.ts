@@ -10,6 +10,7 @@ import { ChangePasswordRequest, LoginRequest } from '../api/auth.js';
 import { WhoAmI } from '../api/system.js';
 import { PasswordChanged, SessionInfo } from '../api-client/session-info.js';
 import { SetupState, ServerUrl, StationSettings, StationSetup } from './station-settings.js';
+import { PRINTING_IPC } from './printing.js';
 
 /** Methods without arguments still receive one value: an empty object, nothing more. */
 const NoArgs = Type.Object({}, { additionalProperties: false });
@@ -49,6 +50,7 @@ export const IPC_CONTRACT = {
     whoami: { args: NoArgs, result: WhoAmI },
     connectivity: { args: NoArgs, result: Type.Object({ state: Connectivity }, { additionalProperties: false }) },
   },
+  printing: PRINTING_IPC,
 } as const satisfies Record<string, Record<string, IpcMethodSpec>>;
 
 /** Reasons the server gives with SESSION_ENDED; the renderer has a text for each (and a fallback). */

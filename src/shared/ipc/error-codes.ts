@@ -1,6 +1,7 @@
 import { ClientErrorCode } from '../api-client/errors.js';
 import { ErrorCode } from '../api/problem.js';
 import { IpcErrorCode, StationErrorCode } from './result.js';
+import { PRINTING_ERROR_CODES } from './printing.js';
 
 /**
  * Problem codes of the identity endpoints the station calls (server/src/modules/identity). Feature
@@ -30,5 +31,6 @@ export const STATION_ERROR_CODES: readonly string[] = [
     ...Object.values(ClientErrorCode),
     ...Object.values(ErrorCode),
     ...IDENTITY_PROBLEM_CODES,
+    ...PRINTING_ERROR_CODES,
   ]),
 ];

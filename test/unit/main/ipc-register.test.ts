@@ -45,6 +45,15 @@ function spyHandlers() {
     },
     auth: { login: ok('auth.login', session), me: ok('auth.me', session), logout: ok('auth.logout', null), changePassword: ok('auth.changePassword', { expiresAt: '2030-01-01T00:00:00.000Z' }) },
     system: { whoami: ok('system.whoami', {}), connectivity: ok('system.connectivity', { state: 'online' }) },
+    printing: {
+      listPrinters: ok('printing.listPrinters', []),
+      printerStatus: ok('printing.printerStatus', { name: 'PDF', state: 'idle', isDefault: true }),
+      printCalibrationSheet: ok('printing.printCalibrationSheet', { spoolerJobId: 'PDF-1' }),
+      printOrder: ok('printing.printOrder', {}),
+      retryJob: ok('printing.retryJob', {}),
+      spoilJob: ok('printing.spoilJob', null),
+      unresolvedJobs: ok('printing.unresolvedJobs', []),
+    },
   } as unknown as IpcHandlers;
   return { handlers, calls };
 }
