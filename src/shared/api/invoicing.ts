@@ -309,5 +309,6 @@ export const InvoicingErrorCode = {
   transactionNotOpen: 'TRANSACTION_NOT_OPEN',
   invoiceNotPayable: 'INVOICE_NOT_PAYABLE',
   linesNotEditable: 'LINES_NOT_EDITABLE',
+  alreadySettled: 'ALREADY_SETTLED',
   cancellationNotCancellable: 'CANCELLATION_NOT_CANCELLABLE',
 } as const;

@@ -339,8 +339,18 @@ for (const backend of testBackends()) {
       const manual = await operator.api.request('POST', '/api/v1/payments', { amountCents: 2000, bookingDate: '2026-12-04', reference: 'Anzahlung', payerName: 'Muster AG', invoiceId: small.id });
       expect(manual.status, manual.body).toBe(201);
       expect(manual.json).toMatchObject({ source: 'manual', status: 'matched', matchedBy: 'manual', invoiceId: small.id });
-      const byText = await operator.api.request('POST', '/api/v1/payments', { amountCents: 1000, bookingDate: '2026-12-04', reference: 'Anzahlung Muster', payerName: 'Muster AG' });
+      // A retried booking with the same Idempotency-Key returns the first one and books nothing more.
+      const key = 'booking-2026-12-04-0001';
+      const body = { amountCents: 1000, bookingDate: '2026-12-04', reference: 'Anzahlung Muster', payerName: 'Muster AG' };
+      const before = await count('escrow_transactions');
+      const byText = await operator.api.request('POST', '/api/v1/payments', body, { 'idempotency-key': key });
       expect(byText.json).toMatchObject({ status: 'unmatched' });
+      const retry = await operator.api.request('POST', '/api/v1/payments', body, { 'idempotency-key': key });
+      expect(retry.status).toBe(201);
+      expect(retry.headers['idempotent-replayed']).toBe('true');
+      expect(retry.json.id).toBe(byText.json.id);
+      expect(await count('escrow_transactions')).toBe(before + 1);
+      expect((await operator.api.request('POST', '/api/v1/payments', { ...body, amountCents: 999 }, { 'idempotency-key': key })).json.code).toBe('IDEMPOTENCY_KEY_REUSED');
       const csv = [
         'account;date;amount;currency;payer;payer_iban;reference',
         `DE02120300000000202051;04.12.2026;44,90;EUR;"Muster; AG";DE89370400440532013000;"Rest ${small.numberLabel}"`,
@@ -396,6 +406,10 @@ for (const backend of testBackends()) {
       const lines = await outletA.api.request('PATCH', `/api/v1/invoices/${res.json.id}`, { lines: [{ description: 'x', quantity: 1, unitGrossCents: 1, vatRateBp: 1900 }] });
       expect(lines.json.code).toBe('LINES_NOT_EDITABLE');
       inv['outlet'] = await issue(outletA, res.json.id);
+      // A period is settled once: an overlapping settlement is refused until the first is cancelled.
+      const twice = await outletA.api.request('POST', '/api/v1/invoices/outlet-settlements', { from: '2000-01-01', to: today });
+      expect(twice.status).toBe(409);
+      expect(twice.json.code).toBe('ALREADY_SETTLED');
       const text = pdfText((await getBytes(server, outletA.api, outletA.ws, `/api/v1/invoices/${inv['outlet'].id}/invoice.pdf`)).body).text;
       for (const s of ['Abrechnung Vorverkaufsstelle', 'Leistungszeitraum', 'An das Treuhandkonto abzuführen', '88,10']) expect(text, s).toContain(s);
 
@@ -415,6 +429,7 @@ for (const backend of testBackends()) {
       expect(ps.json.settlement.perOutlet).toEqual([{ outletId: server.tenants.outlet, outletName: 'Outlet A', salesCents: revenue, ticketCount: 14 }]);
       expect(ps.json).toMatchObject({ kind: 'promoter_settlement', recipientTenantId: fx.promoterId, grossCents: feeGross });
       inv['promoter'] = await issue(operator, ps.json.id);
+      expect((await operator.api.request('POST', '/api/v1/invoices/promoter-settlements', { eventId: fx.eventId })).json.code).toBe('ALREADY_SETTLED');
       expect(inv['promoter'].numberLabel).toBe(`RE-${year}-000001`);
     });
 

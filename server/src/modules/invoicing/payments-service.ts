@@ -10,6 +10,7 @@ import type { Clock } from '../../clock.js';
 import { inTenant } from '../../db/tenant-scope.js';
 import { AppError, notFound } from '../../errors.js';
 import { appendAudit } from '../audit/repository.js';
+import { onceOnly, type StoredResponse } from '../idempotency/idempotency.js';
 import { isUniqueViolation } from './repository.js';
 import { scopeOf, sha256Hex, type InvoicingActor } from './service.js';
 import { parseCamt053, parseCsvStatement, type StatementEntry } from './statement.js';
@@ -44,6 +45,11 @@ interface PayableInvoice {
   order_id: string | null;
   order_tenant_id: string | null;
 }
+
+const PAYABLE_COLUMNS = ['id', 'tenant_id', 'kind', 'status', 'number_label', 'gross_cents', 'paid_cents', 'paid_at', 'order_id', 'order_tenant_id'] as const;
+
+/** Issued invoices with an amount due take payments; drafts, cancelled invoices and cancellations do not. */
+const isPayable = (i: PayableInvoice): boolean => i.status === 'issued' && i.kind !== 'cancellation' && i.gross_cents > 0;
 
 const view = (t: TransactionRow): EscrowTransactionView => ({
   id: t.id,
@@ -96,18 +102,14 @@ export function createPaymentsService(deps: { knex: Knex; clock: Clock }) {
   }
 
   const payable = (trx: Knex.Transaction) =>
-    trx('invoices').where({ status: 'issued' }).whereNot({ kind: 'cancellation' }).where('gross_cents', '>', 0).select<PayableInvoice[]>(
-      'id', 'tenant_id', 'kind', 'status', 'number_label', 'gross_cents', 'paid_cents', 'paid_at', 'order_id', 'order_tenant_id',
-    );
+    trx('invoices').where({ status: 'issued' }).whereNot({ kind: 'cancellation' }).where('gross_cents', '>', 0).select<PayableInvoice[]>(...PAYABLE_COLUMNS);
 
   /**
-   * Adds a payment to an invoice (locked). When the payments cover it for the first time, the invoice is
+   * Adds a payment to an invoice (locked by lockPayable in this transaction). When the payments cover it for the first time, the invoice is
    * paid, and the business order behind it becomes paid in the same transaction — which releases its
    * tickets for printing (orders.status = 'paid', paid_at, an escrow_transfer payment of the order total).
    */
-  async function applyPayment(trx: Knex.Transaction, actor: InvoicingActor, invoiceId: string, amountCents: number, now: Date): Promise<void> {
-    const invoice = await trx('invoices').where({ id: invoiceId }).forUpdate().first<PayableInvoice | undefined>('id', 'tenant_id', 'kind', 'status', 'number_label', 'gross_cents', 'paid_cents', 'paid_at', 'order_id', 'order_tenant_id');
-    if (invoice === undefined) throw notFound('Invoice');
+  async function applyPayment(trx: Knex.Transaction, actor: InvoicingActor, invoice: PayableInvoice, amountCents: number, now: Date): Promise<void> {
     const paid = invoice.paid_cents + amountCents;
     const nowPaid = invoice.paid_at === null && paid >= invoice.gross_cents;
     await trx('invoices').where({ id: invoice.id }).update({ paid_cents: paid, ...(nowPaid ? { paid_at: now } : {}) });
@@ -153,7 +155,9 @@ export function createPaymentsService(deps: { knex: Knex; clock: Clock }) {
     forcedInvoice?: PayableInvoice,
   ): Promise<TransactionRow> {
     const reject = entry.currency !== 'EUR' ? 'FOREIGN_CURRENCY' : !entry.credit ? 'NOT_A_CREDIT' : !entry.booked ? 'NOT_BOOKED' : null;
-    const invoice = reject !== null ? undefined : (forcedInvoice ?? (await match(trx, entry.reference)));
+    const candidate = reject !== null ? undefined : (forcedInvoice ?? (await match(trx, entry.reference)));
+    // Matching read without a lock; a cancellation that committed since leaves the transfer unmatched.
+    const invoice = candidate === undefined || forcedInvoice !== undefined ? candidate : await lockPayable(trx, candidate.id);
     const [row] = await trx('escrow_transactions')
       .insert({
         tenant_id: actor.tenantId,
@@ -176,30 +180,45 @@ export function createPaymentsService(deps: { knex: Knex; clock: Clock }) {
       })
       .returning<TransactionRow[]>(['id', 'statement_id', 'source', 'booking_date', 'amount_cents', 'currency', 'payer_name', 'payer_iban', 'reference', 'bank_ref', 'status', 'reject_reason', 'invoice_id', 'matched_by']);
     if (row === undefined) throw new Error('escrow transaction insert returned no row');
-    if (invoice !== undefined) await applyPayment(trx, actor, invoice.id, entry.amountCents, now);
+    if (invoice !== undefined) await applyPayment(trx, actor, invoice, entry.amountCents, now);
     return { ...row, number_label: invoice?.number_label ?? null };
   }
 
+  /** The invoice, locked until commit (payments and cancellations of one invoice take turns), if it takes payments. */
+  async function lockPayable(trx: Knex.Transaction, invoiceId: string): Promise<PayableInvoice | undefined> {
+    const invoice = await trx('invoices').where({ id: invoiceId }).forUpdate().first<PayableInvoice | undefined>(...PAYABLE_COLUMNS);
+    return invoice !== undefined && isPayable(invoice) ? invoice : undefined;
+  }
+
+  /** An invoice chosen by a person: locked, or a clear refusal. */
   async function payableInvoice(trx: Knex.Transaction, invoiceId: string): Promise<PayableInvoice> {
-    const invoice = await trx('invoices').where({ id: invoiceId }).first<PayableInvoice | undefined>('id', 'tenant_id', 'kind', 'status', 'number_label', 'gross_cents', 'paid_cents', 'paid_at', 'order_id', 'order_tenant_id');
+    const invoice = await trx('invoices').where({ id: invoiceId }).forUpdate().first<PayableInvoice | undefined>(...PAYABLE_COLUMNS);
     if (invoice === undefined) throw notFound('Invoice');
-    if (invoice.status !== 'issued' || invoice.kind === 'cancellation' || invoice.gross_cents <= 0) {
+    if (!isPayable(invoice)) {
       throw new AppError(409, InvoicingErrorCode.invoiceNotPayable, 'Only issued invoices with an amount due take payments (not drafts, cancelled invoices or cancellations).');
     }
     return invoice;
   }
 
+  async function bookIn(trx: Knex.Transaction, actor: InvoicingActor, input: ManualPaymentRequest, now: Date): Promise<EscrowTransactionView> {
+    const forced = input.invoiceId === undefined ? undefined : await payableInvoice(trx, input.invoiceId);
+    const entry: StatementEntry = { amountCents: input.amountCents, currency: 'EUR', credit: true, booked: true, bookingDate: input.bookingDate, payerName: input.payerName.trim(), payerIban: input.payerIban ?? null, reference: input.reference.trim(), bankRef: null };
+    const row = await insertTransaction(trx, actor, now, entry, 'manual', null, forced);
+    await appendAudit(trx, { tenantId: actor.tenantId, at: now, actorUserId: actor.userId, workstationId: actor.workstation.id, sourceIp: actor.workstation.sourceIp, action: 'payment.book', entity: 'escrow_transaction', entityId: row.id, details: { amountCents: input.amountCents, bookingDate: input.bookingDate, status: row.status, invoiceId: row.invoice_id } });
+    return view(row);
+  }
+
   return {
-    async book(actor: InvoicingActor, input: ManualPaymentRequest): Promise<EscrowTransactionView> {
+    /** A manual booking; with an idempotency key, a retry returns the first booking instead of booking twice. */
+    async book(actor: InvoicingActor, input: ManualPaymentRequest, idem?: { key: string; hash: string }): Promise<StoredResponse<EscrowTransactionView>> {
       const now = deps.clock.now();
       return inTenant(deps.knex, scopeOf(actor), async (trx) => {
-        const forced = input.invoiceId === undefined ? undefined : await payableInvoice(trx, input.invoiceId);
-        const entry: StatementEntry = { amountCents: input.amountCents, currency: 'EUR', credit: true, booked: true, bookingDate: input.bookingDate, payerName: input.payerName.trim(), payerIban: input.payerIban ?? null, reference: input.reference.trim(), bankRef: null };
-        const row = await insertTransaction(trx, actor, now, entry, 'manual', null, forced);
-        await appendAudit(trx, { tenantId: actor.tenantId, at: now, actorUserId: actor.userId, workstationId: actor.workstation.id, sourceIp: actor.workstation.sourceIp, action: 'payment.book', entity: 'escrow_transaction', entityId: row.id, details: { amountCents: input.amountCents, bookingDate: input.bookingDate, status: row.status, invoiceId: row.invoice_id } });
-        return view(row);
+        const run = async () => ({ status: 201, body: await bookIn(trx, actor, input, now) });
+        if (idem === undefined) return { ...(await run()), replayed: false };
+        return onceOnly(trx, { tenantId: actor.tenantId, scope: 'payments.book', key: idem.key, requestHash: idem.hash, now }, run);
       });
     },
+
 
     /**
      * Imports a statement in one transaction: a file already imported (same SHA-256, or the same statement
@@ -265,7 +284,7 @@ export function createPaymentsService(deps: { knex: Knex; clock: Clock }) {
         if (tx.status !== 'unmatched') throw new AppError(409, InvoicingErrorCode.transactionNotOpen, 'Only unmatched payments can be assigned.');
         const invoice = await payableInvoice(trx, invoiceId);
         await trx('escrow_transactions').where({ id: tx.id }).update({ status: 'matched', invoice_id: invoice.id, matched_by: 'manual', matched_at: now });
-        await applyPayment(trx, actor, invoice.id, tx.amount_cents, now);
+        await applyPayment(trx, actor, invoice, tx.amount_cents, now);
         await appendAudit(trx, { tenantId: actor.tenantId, at: now, actorUserId: actor.userId, workstationId: actor.workstation.id, sourceIp: actor.workstation.sourceIp, action: 'payment.assign', entity: 'escrow_transaction', entityId: tx.id, details: { invoiceId: invoice.id, numberLabel: invoice.number_label, amountCents: tx.amount_cents } });
         const row = await trx('escrow_transactions as et').leftJoin('invoices as i', 'i.id', 'et.invoice_id').where('et.id', tx.id).first<TransactionRow>(...TRANSACTION_COLUMNS);
         return view(row);

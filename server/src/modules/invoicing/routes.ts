@@ -34,6 +34,7 @@ import { AppError } from '../../errors.js';
 import { createPdfRenderer } from '../../pdf/renderer.js';
 import { loggedIn } from '../../plugins/session-auth.js';
 import { actorOf } from '../identity/actor.js';
+import { requestHash, requireIdempotencyKey } from '../idempotency/idempotency.js';
 import { createPaymentsService } from './payments-service.js';
 import { createInvoicingService, type InvoicingActor } from './service.js';
 
@@ -166,8 +167,17 @@ export const invoicingRoutes: FastifyPluginAsyncTypebox<{ knex: Knex; clock: Clo
 
   app.post(
     '/v1/payments',
-    { config: loggedIn('payments.book'), schema: { tags, summary: 'Book an incoming transfer by hand', body: ManualPaymentRequest, response: { 201: EscrowTransactionView, ...problems } } },
-    async (request, reply) => reply.code(201).send(await payments.book(invoicingActor(request), request.body)),
+    {
+      config: loggedIn('payments.book'),
+      schema: { tags, summary: 'Book an incoming transfer by hand; an optional Idempotency-Key header makes a retry return the first booking', body: ManualPaymentRequest, response: { 201: EscrowTransactionView, ...problems } },
+    },
+    async (request, reply) => {
+      const header = request.headers['idempotency-key'];
+      const idem = header === undefined ? undefined : { key: requireIdempotencyKey(header), hash: requestHash({ route: 'payments.book', body: request.body }) };
+      const result = await payments.book(invoicingActor(request), request.body, idem);
+      if (result.replayed) void reply.header('idempotent-replayed', 'true');
+      return reply.code(result.status).send(result.body);
+    },
   );
 
   app.post(

@@ -47,6 +47,9 @@ const conflict = (code: string, message: string) => new AppError(409, code, mess
 const unprocessable = (code: string, message: string) => new AppError(422, code, message);
 const notDraft = () => conflict(InvoicingErrorCode.invoiceNotDraft, 'The invoice has been issued and can no longer be changed. Correct it by cancellation and a new invoice.');
 
+// Namespace of the settlement advisory lock (see refuseSettled), apart from the audit chain's.
+const SETTLEMENT_LOCK_CLASS = 0x5345_5454; // 'SETT'
+
 /** Audit fields of an actor. */
 const who = (actor: Actor) => ({ actorUserId: actor.userId, workstationId: actor.workstation.id, sourceIp: actor.workstation.sourceIp });
 
@@ -211,6 +214,21 @@ export function createInvoicingService(deps: InvoicingDeps) {
     return issued;
   }
 
+  /**
+   * One live settlement per outlet period (no overlap) or per event. Settlements of one issuer are drafted
+   * one at a time (an advisory lock until commit), so two concurrent drafts cannot both pass the check.
+   */
+  async function refuseSettled(trx: Knex.Transaction, actor: Actor, scope: { kind: 'outlet_settlement'; from: string; to: string } | { kind: 'promoter_settlement'; eventId: string }) {
+    await trx.raw('SELECT pg_advisory_xact_lock(?, hashtext(?))', [SETTLEMENT_LOCK_CLASS, actor.tenantId]);
+    const q = trx('invoices').where({ tenant_id: actor.tenantId, kind: scope.kind }).whereNot({ status: 'cancelled' });
+    if (scope.kind === 'outlet_settlement') void q.where('period_from', '<=', scope.to).where('period_to', '>=', scope.from);
+    else void q.where({ event_id: scope.eventId });
+    const existing = await q.first<{ id: string; number_label: string | null } | undefined>('id', 'number_label');
+    if (existing !== undefined) {
+      throw conflict(InvoicingErrorCode.alreadySettled, `Already settled by ${existing.number_label ?? 'a draft'} (${existing.id}); cancel that settlement first.`);
+    }
+  }
+
   async function draftAudit(trx: Knex.Transaction, actor: Actor, now: Date, id: string, details: Record<string, unknown>) {
     await appendAudit(trx, { tenantId: actor.tenantId, at: now, ...who(actor), action: 'invoice.draft', entity: 'invoice', entityId: id, details });
   }
@@ -345,6 +363,7 @@ export function createInvoicingService(deps: InvoicingDeps) {
       if (actor.tenantKind !== 'outlet') throw new AppError(403, InvoicingErrorCode.wrongTenantKind, 'Outlet settlements are issued by the outlet.');
       if (input.from > input.to) throw new AppError(400, InvoicingErrorCode.badPeriod, 'The period ends before it starts.');
       return inTenant(deps.knex, { tenantId: actor.tenantId }, async (trx) => {
+        await refuseSettled(trx, actor, { kind: 'outlet_settlement', from: input.from, to: input.to });
         const profile = await repo.profile(trx, actor.tenantId);
         const operator = await trx('tenants as t').leftJoin('tenant_billing_profiles as p', 'p.tenant_id', 't.id').where('t.kind', 'operator').first<(ProfileRow & { id: string }) | undefined>('p.*', 't.id');
         if (operator === undefined || operator.legal_name === null) throw unprocessable(InvoicingErrorCode.billingProfileIncomplete, 'The operator has no billing profile yet.');
@@ -407,6 +426,7 @@ export function createInvoicingService(deps: InvoicingDeps) {
         const event = await trx('events').where({ id: input.eventId }).first<{ id: string; tenant_id: string; name: string; starts_at: Date } | undefined>('id', 'tenant_id', 'name', 'starts_at');
         if (event === undefined) throw notFound('Event');
         if (event.starts_at > now) throw conflict(InvoicingErrorCode.eventNotOver, 'The event has not taken place yet.');
+        await refuseSettled(trx, actor, { kind: 'promoter_settlement', eventId: event.id });
         const promoter = await repo.profile(trx, event.tenant_id);
         if (promoter === undefined) throw unprocessable(InvoicingErrorCode.billingProfileIncomplete, 'The promoter has no billing profile yet.');
         const perOutlet = await trx('tickets as t')
