@@ -1,31 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Logger } from '../../../src/main/ports/logger.js';
-import type { Timers } from '../../../src/main/ports/timers.js';
 import { createConnectivityMonitor } from '../../../src/main/services/connectivity-monitor.js';
 import { createShutdownCoordinator } from '../../../src/main/services/shutdown.js';
-
-/** Timers that fire only when the test says so. */
-function manualTimers() {
-  let next = 1;
-  const pending = new Map<number, { callback: () => void; ms: number }>();
-  const timers: Timers = {
-    setTimeout: (callback, ms) => {
-      const id = next++;
-      pending.set(id, { callback, ms });
-      return id;
-    },
-    clearTimeout: (handle) => {
-      pending.delete(handle as number);
-    },
-  };
-  const fireAll = async () => {
-    const due = [...pending.entries()];
-    pending.clear();
-    for (const [, timer] of due) timer.callback();
-    await new Promise((resolve) => setImmediate(resolve));
-  };
-  return { timers, pending, fireAll };
-}
+import { manualTimers } from '../../support/manual-timers.js';
 
 const log = (): Logger & { lines: string[] } => {
   const lines: string[] = [];
