@@ -5,8 +5,9 @@ import type { SecretStore } from '../../../src/main/ports/secret-store.js';
  * Stands in for Electron's safeStorage: real encryption (AES-256-GCM) under a key that lives only in
  * this object, like DPAPI's key bound to the OS user. `available: false` models a machine without one.
  */
-export function createFakeSecretStore(options: { available?: boolean } = {}): SecretStore & { readonly key: Buffer } {
-  const key = randomBytes(32);
+export function createFakeSecretStore(options: { available?: boolean; key?: Buffer } = {}): SecretStore & { readonly key: Buffer } {
+  // A given key stands for the same OS user in another process (the entry crash test's child).
+  const key = options.key ?? randomBytes(32);
   return {
     key,
     isAvailable: () => options.available ?? true,
