@@ -52,6 +52,12 @@ export const ServerConfigSchema = Type.Object({
   network: NetworkConfigSchema,
   /** Directory of the built renderer, served at /app/ for back-office work in a browser. */
   rendererDir: Type.String({ minLength: 1 }),
+  printing: Type.Object({
+    /** IANA time zone in which ticket faces and the blank stock report show times. */
+    timeZone: Type.String({ minLength: 1, maxLength: 64 }),
+    /** A print job neither confirmed nor spoiled after this many minutes is flagged unresolved. */
+    unresolvedAfterMinutes: Type.Integer({ minimum: 1, maximum: 1440 }),
+  }),
 });
 
 export type ServerConfig = Static<typeof ServerConfigSchema>;
@@ -86,6 +92,8 @@ const ENV_KEYS = {
   BOXOFFICE_RENDERER_DIR: 'rendererDir',
   BOXOFFICE_SESSION_ABSOLUTE_HOURS: 'sessions.absoluteHours',
   BOXOFFICE_SESSION_IDLE_MINUTES: 'sessions.idleMinutes',
+  BOXOFFICE_PRINT_TIME_ZONE: 'printing.timeZone',
+  BOXOFFICE_PRINT_UNRESOLVED_MINUTES: 'printing.unresolvedAfterMinutes',
   ...NETWORK_ENV_KEYS,
 } as const;
 
@@ -132,6 +140,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ServerConfig {
     shutdownGraceMs: 10_000,
     rendererDir: path.resolve(cwd, 'build/renderer'),
     sessions: { absoluteHours: 8, idleMinutes: 60 },
+    printing: { timeZone: 'Europe/Berlin', unresolvedAfterMinutes: 15 },
     network: structuredClone(NETWORK_CONFIG_DEFAULTS),
   };
   const merged = mergeDeep(structuredClone(defaults), raw);
@@ -154,8 +163,18 @@ export function loadConfig(options: LoadConfigOptions = {}): ServerConfig {
   }
   for (const key of ['certFile', 'keyFile', 'caFile'] as const) config.tls[key] = path.resolve(cwd, config.tls[key]);
   config.rendererDir = path.resolve(cwd, config.rendererDir);
+  if (!isTimeZone(config.printing.timeZone)) throw new ConfigError(`printing.timeZone "${config.printing.timeZone}" is not an IANA time zone (e.g. Europe/Berlin)`);
   if (config.network.geoipDir !== undefined) config.network.geoipDir = path.resolve(cwd, config.network.geoipDir);
   return config;
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function readConfigFile(file: string): Record<string, unknown> {

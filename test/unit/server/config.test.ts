@@ -16,6 +16,8 @@ describe('loadConfig', () => {
     expect(config.database.url).toBeUndefined();
     expect(config.tls.caFile).toBe('/srv/boxoffice/data/pki/ca.cert.pem');
     expect(config.serverNames).toEqual(['localhost', '127.0.0.1']);
+    expect(config.printing).toEqual({ timeZone: 'Europe/Berlin', unresolvedAfterMinutes: 15 });
+    expect(loadConfig({ env: { BOXOFFICE_PRINT_TIME_ZONE: 'Europe/Vienna', BOXOFFICE_PRINT_UNRESOLVED_MINUTES: '30' }, cwd }).printing).toEqual({ timeZone: 'Europe/Vienna', unresolvedAfterMinutes: 30 });
   });
 
   it('takes environment variables over the config file over defaults', () => {
@@ -38,6 +40,8 @@ describe('loadConfig', () => {
     [{ BOXOFFICE_LOG_LEVEL: 'loud' }, /^logLevel /],
     [{ BOXOFFICE_SERVER_NAMES: 'bad_name!' }, /^serverNames contains "bad_name!"/],
     [{ BOXOFFICE_CONFIG: '/nonexistent/config.json' }, /^cannot read config file \/nonexistent\/config\.json: ENOENT$/],
+    [{ BOXOFFICE_PRINT_TIME_ZONE: 'Mitteleuropa' }, /^printing\.timeZone "Mitteleuropa" is not an IANA time zone/],
+    [{ BOXOFFICE_PRINT_UNRESOLVED_MINUTES: '0' }, /^printing\.unresolvedAfterMinutes must be >= 1/],
   ])('refuses %j with one readable line', (env, message) => {
     let error: unknown;
     try {
