@@ -11,6 +11,10 @@ const BENCHES: Record<string, { summary: string; run: (argv: string[]) => Promis
     summary: 'ticket sheet PDF: ms per sheet (one sheet cold and warm, a 100-sheet job) and render + hand-over to a CUPS queue',
     run: async (argv) => (await import('./print.js')).runPrintBench(argv),
   },
+  entry: {
+    summary: 'offline entry at the station: scan list of 100 000 tickets (build, save, load) and verdict per scan incl. the fsynced journal write',
+    run: async (argv) => (await import('./entry.js')).runEntryBench(argv),
+  },
 };
 
 function usage(): string {
