@@ -2,19 +2,19 @@ import { performance } from 'node:perf_hooks';
 import { createCupsPrinter } from '../../src/main/adapters/cups-printer.js';
 import { createExecFileRunner } from '../../src/main/adapters/exec-file-runner.js';
 import { createTicketSheetRenderer, findTicketFontDir, SYSTEM_FONT_DIR, type TicketSheetRenderer } from '../../src/main/printing/ticket-sheet-pdf.js';
+import type { Printer } from '../../src/main/ports/printer.js';
 import { createPrintService } from '../../src/main/services/print-service.js';
 import { sampleFace, sampleSheetFaces } from '../../src/shared/ticket-sheet/sample-faces.js';
 import type { TicketFace } from '../../src/shared/ticket-sheet/ticket-face.js';
+import { benchServerSpool } from './print-server.js';
 
 /**
  * Ticket sheet rendering: ms per sheet for one sheet (cold: first render in a fresh renderer, warm:
  * median of repeats) and for a 100-sheet job (300 tickets, one PDF), then render + hand-over to the
- * spooler for a 3-ticket job when a CUPS queue is given. Prints figures; exits 1 only when a PDF is
- * wrong (not a PDF, wrong page count). Targets (issue 5): ≤ 5 ms per sheet in the 100-sheet job,
+ * spooler for a 3-ticket job when a CUPS queue is given, and "print job requested" → "PDF handed to
+ * the printer" for 3-ticket orders against a local server (print-server.ts). Prints figures; exits 1
+ * only when a PDF or a print is wrong. Targets (issue 5): ≤ 5 ms per sheet in the 100-sheet job,
  * ≤ 300 ms from "print job requested" to "PDF handed to the printer" for 3 tickets.
- *
- * Not measured yet: the server's part of request-to-spooler (issuing the job over HTTPS); the station
- * has no print-job routes to call until the server's printing module ships them.
  */
 
 interface Options {
@@ -23,6 +23,7 @@ interface Options {
   sheets: number;
   printer: string | undefined;
   spoolRuns: number;
+  serverOrders: number;
 }
 
 const HELP = `usage: npm run bench -- print [--sheets N] [--warm-runs N] [--job-runs N] [--printer QUEUE] [--spool-runs N]
@@ -30,10 +31,14 @@ const HELP = `usage: npm run bench -- print [--sheets N] [--warm-runs N] [--job-
   --warm-runs N    single-sheet renders for the warm median (20)
   --job-runs N     renders of the large job; the best and the median are printed (3)
   --printer QUEUE  CUPS queue for render + lp hand-over of a 3-ticket job (PDF when that queue exists; "none" skips)
-  --spool-runs N   hand-overs to the spooler (5)`;
+  --spool-runs N   hand-overs to the spooler (5)
+  --server-orders N  3-ticket orders printed against a local server (embedded PGlite, mutual TLS) to the
+                   queue above, or to a printer that discards the PDF without one; 0 skips (5)
+
+The CUPS runs print real jobs: with cups-pdf the PDFs land in its output directory (~/PDF).`;
 
 function parse(argv: string[]): Options | 'help' {
-  const options: Options = { warmRuns: 20, jobRuns: 3, sheets: 100, printer: 'PDF', spoolRuns: 5 };
+  const options: Options = { warmRuns: 20, jobRuns: 3, sheets: 100, printer: 'PDF', spoolRuns: 5, serverOrders: 5 };
   for (let i = 0; i < argv.length; i += 1) {
     const flag = argv[i];
     const value = argv[i + 1];
@@ -58,6 +63,12 @@ function parse(argv: string[]): Options | 'help' {
         break;
       case '--spool-runs':
         options.spoolRuns = int();
+        break;
+      case '--server-orders':
+        if (value === '0') {
+          options.serverOrders = 0;
+          i += 1;
+        } else options.serverOrders = int();
         break;
       case '--printer':
         if (value === undefined) throw new Error('--printer needs a queue name');
@@ -136,23 +147,41 @@ export async function runPrintBench(argv: string[]): Promise<number> {
       `(${ms(best)} for the job; target ≤ 5 ms per sheet)`,
   );
 
-  await spoolBench(renderer, options, out, problems);
+  const queue = await spoolBench(renderer, options, out, problems);
+  if (options.serverOrders > 0) {
+    try {
+      const discard: Printer = {
+        list: async () => ({ ok: true, value: [] }),
+        status: async (name) => ({ ok: true, value: { name, state: 'idle', isDefault: true } }),
+        print: async () => ({ ok: true, value: { jobId: null } }),
+      };
+      const printer = queue ?? discard;
+      const result = await benchServerSpool(renderer, printer, options.printer ?? 'discard', options.serverOrders);
+      out(
+        `3-ticket order against a local server (PGlite, mTLS), print job requested → PDF handed to ${queue === undefined ? 'a discarding printer (no CUPS queue)' : `CUPS ${options.printer ?? ''}`}: ` +
+          `${ms(median(result.toSpooler))} median of ${options.serverOrders} (min ${ms(Math.min(...result.toSpooler))}; target ≤ 300 ms); ` +
+          `→ confirmed by the server: ${ms(median(result.toConfirmed))} median (server set-up ${(result.setupMs / 1000).toFixed(1)} s, not counted)`,
+      );
+    } catch (error) {
+      problems.push(`server print: ${(error as Error).message}`);
+    }
+  }
 
   for (const problem of problems) console.error(`FAILED: ${problem}`);
   return problems.length === 0 ? 0 : 1;
 }
 
 /** Render + `lp` hand-over of a 3-ticket job through the print service and the CUPS adapter. */
-async function spoolBench(renderer: TicketSheetRenderer, options: Options, out: (line: string) => void, problems: string[]): Promise<void> {
+async function spoolBench(renderer: TicketSheetRenderer, options: Options, out: (line: string) => void, problems: string[]): Promise<Printer | undefined> {
   if (options.printer === undefined) {
     out('render + spooler hand-over: skipped (--printer none)');
-    return;
+    return undefined;
   }
   const printer = createCupsPrinter({ runner: createExecFileRunner(), env: process.env });
   const status = await printer.status(options.printer);
   if (!status.ok) {
     out(`render + spooler hand-over: skipped, CUPS queue ${options.printer} unavailable (${status.error.code})`);
-    return;
+    return undefined;
   }
   const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const service = createPrintService({ printer, renderer, clock: { now: () => new Date() }, log });
@@ -166,6 +195,7 @@ async function spoolBench(renderer: TicketSheetRenderer, options: Options, out: 
   }
   out(
     `3-ticket job, render + status check + lp until the spooler accepted it (${options.printer}): ${ms(median(times))} median of ${options.spoolRuns} ` +
-      `(min ${ms(Math.min(...times))}); the server's part of request-to-spooler is not measured yet (no print-job routes on the server)`,
+      `(min ${ms(Math.min(...times))})`,
   );
+  return printer;
 }

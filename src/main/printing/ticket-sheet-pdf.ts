@@ -65,12 +65,19 @@ export function createTicketSheetRenderer(options: { fontDir: string }): TicketS
   const files = { normal: readFileSync(path.join(options.fontDir, TICKET_FONT_FILES.normal)), bold: readFileSync(path.join(options.fontDir, TICKET_FONT_FILES.bold)) };
   const fonts = { normal: fontkit.create(files.normal), bold: fontkit.create(files.bold) };
 
-  pdfmake.virtualfs.writeFileSync(VFS_NAMES.normal, files.normal);
-  pdfmake.virtualfs.writeFileSync(VFS_NAMES.bold, files.bold);
-  pdfmake.addFonts({ [FAMILY]: { normal: VFS_NAMES.normal, bold: VFS_NAMES.bold, italics: VFS_NAMES.normal, bolditalics: VFS_NAMES.bold } });
-  // A sheet is built from data only: no URL and no local file may be read while rendering.
-  pdfmake.setUrlAccessPolicy(() => false);
-  pdfmake.setLocalAccessPolicy(() => false);
+  /**
+   * pdfmake is one object per process, and other code in the same process may replace its fonts
+   * (the server's renderer calls setFonts). So the sheet font is (re)registered before every render;
+   * both calls only store references.
+   */
+  const registerFont = () => {
+    pdfmake.virtualfs.writeFileSync(VFS_NAMES.normal, files.normal);
+    pdfmake.virtualfs.writeFileSync(VFS_NAMES.bold, files.bold);
+    pdfmake.addFonts({ [FAMILY]: { normal: VFS_NAMES.normal, bold: VFS_NAMES.bold, italics: VFS_NAMES.normal, bolditalics: VFS_NAMES.bold } });
+    // A sheet is built from data only: no URL and no local file may be read while rendering.
+    pdfmake.setUrlAccessPolicy(() => false);
+    pdfmake.setLocalAccessPolicy(() => false);
+  };
 
   // Advance widths per character, summed: no shaping, so a little wider than the kerned text pdfkit
   // draws, which errs on the side of fitting. Measuring is called for every candidate size of every field.
@@ -122,6 +129,7 @@ export function createTicketSheetRenderer(options: { fontDir: string }): TicketS
       defaultStyle: { font: FAMILY },
       content,
     };
+    registerFont();
     return pdfmake.createPdf(definition).getBuffer();
   }
 

@@ -7,6 +7,7 @@ declare module 'pdfmake' {
   interface PdfMake {
     virtualfs: { writeFileSync(name: string, content: Buffer): void };
     addFonts(fonts: Record<string, { normal: string; bold: string; italics: string; bolditalics: string }>): void;
+    setFonts(fonts: Record<string, { normal: string; bold: string; italics: string; bolditalics: string }>): void;
     setUrlAccessPolicy(policy: (url: string) => boolean): void;
     setLocalAccessPolicy(policy: (path: string) => boolean): void;
     createPdf(doc: Record<string, unknown>): { getBuffer(): Promise<Buffer> };

@@ -3,6 +3,7 @@
  * every drawn element (text positions, bars, lines) by exactly the offset. Read from the uncompressed
  * content stream, so this checks what a printer gets, not what the builder meant.
  */
+import pdfmake from 'pdfmake';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeCode128 } from '../../../../src/main/printing/code128.js';
 import { createTicketSheetRenderer, findTicketFontDir, SYSTEM_FONT_DIR, TicketFontMissingError, type TicketSheetRenderer } from '../../../../src/main/printing/ticket-sheet-pdf.js';
@@ -139,6 +140,12 @@ describe('ticket sheet PDF', () => {
     const a = await renderer.renderTickets(job, { creationDate: AT });
     const b = await renderer.renderTickets(job, { creationDate: AT });
     expect(a.equals(b)).toBe(true);
+  });
+
+  it('keeps its font when other code in the process replaces pdfmake’s fonts (the server’s renderer does)', async () => {
+    pdfmake.setFonts({});
+    const pdf = await render({ offsetXMm: 0, offsetYMm: 0 });
+    expect(positions(pdf).pages).toBe(1);
   });
 
   it('refuses letters in a barcode and reports a missing font clearly', () => {
