@@ -36,6 +36,7 @@ import * as createBillingProfiles from './20261204170000_create_billing_profiles
 import * as createInvoiceCounters from './20261204170100_create_invoice_counters.js';
 import * as createInvoices from './20261204170200_create_invoices.js';
 import * as createEscrowTransactions from './20261204170300_create_escrow_transactions.js';
+import * as discardEscrowTransactions from './20261204170400_discard_escrow_transactions.js';
 
 export interface Migration {
   name: string;
@@ -85,4 +86,5 @@ export const migrations: readonly Migration[] = [
   { name: '20261204170100_create_invoice_counters', ...createInvoiceCounters },
   { name: '20261204170200_create_invoices', ...createInvoices },
   { name: '20261204170300_create_escrow_transactions', ...createEscrowTransactions },
+  { name: '20261204170400_discard_escrow_transactions', ...discardEscrowTransactions },
 ];

@@ -263,8 +263,9 @@ export const EscrowTransactionView = Type.Object({
   payerIban: Nullable(Type.String()),
   reference: Type.String(),
   bankRef: Nullable(Type.String()),
-  status: Type.Union([Type.Literal('matched'), Type.Literal('unmatched'), Type.Literal('rejected')]),
+  status: Type.Union([Type.Literal('matched'), Type.Literal('unmatched'), Type.Literal('rejected'), Type.Literal('discarded')]),
   rejectReason: Nullable(Type.String()),
+  discardReason: Nullable(Type.String()),
   invoiceId: Nullable(Uuid),
   invoiceNumber: Nullable(Type.String()),
   matchedBy: Nullable(Type.String()),
@@ -284,9 +285,15 @@ export const StatementImportResult = Type.Object({
 export type StatementImportResult = Static<typeof StatementImportResult>;
 
 export const TransactionIdParams = Type.Object({ transactionId: Uuid }, { additionalProperties: false });
-export const AssignPaymentRequest = Type.Object({ invoiceId: Uuid }, { additionalProperties: false });
+/** The invoice by id, or by its number as typed from the remittance text. */
+export const AssignPaymentRequest = Type.Union([
+  Type.Object({ invoiceId: Uuid }, { additionalProperties: false }),
+  Type.Object({ invoiceNumber: Type.String({ minLength: 1, maxLength: 40 }) }, { additionalProperties: false }),
+]);
+export type AssignPaymentRequest = Static<typeof AssignPaymentRequest>;
+export const DiscardPaymentRequest = Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500 }) }, { additionalProperties: false });
 export const PaymentListQuery = Type.Object(
-  { status: Type.Optional(Type.Union([Type.Literal('matched'), Type.Literal('unmatched'), Type.Literal('rejected')])), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) },
+  { status: Type.Optional(Type.Union([Type.Literal('matched'), Type.Literal('unmatched'), Type.Literal('rejected'), Type.Literal('discarded')])), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) },
   { additionalProperties: false },
 );
 
@@ -310,5 +317,7 @@ export const InvoicingErrorCode = {
   invoiceNotPayable: 'INVOICE_NOT_PAYABLE',
   linesNotEditable: 'LINES_NOT_EDITABLE',
   alreadySettled: 'ALREADY_SETTLED',
+  invoiceAlreadyPaid: 'INVOICE_ALREADY_PAID',
+  invoiceNumberAmbiguous: 'INVOICE_NUMBER_AMBIGUOUS',
   cancellationNotCancellable: 'CANCELLATION_NOT_CANCELLABLE',
 } as const;

@@ -438,6 +438,16 @@ const specs: Record<string, (db: Knex) => Promise<void>> = {
     await expectRejects(db, (t) => t('escrow_transactions').where({ id: tx.id }).update({ amount_cents: 1 }), /cannot be changed/);
     await expectRejects(db, (t) => t('escrow_transactions').where({ id: tx.id }).delete(), /cannot be changed/);
   },
+  '20261204170400_discard_escrow_transactions': async (db) => {
+    const { user } = await userAndWs(db);
+    const entry = { tenant_id: tenantId, source: 'manual', booking_date: '2026-12-04', amount_cents: 4500, currency: 'EUR', reference: 'Rückläufer', status: 'unmatched', created_at: new Date(), created_by: user };
+    const [tx] = await db('escrow_transactions').insert(entry).returning('id');
+    await expectRejects(db, (t) => t('escrow_transactions').where({ id: tx.id }).update({ status: 'discarded' }), /check/i);
+    await db('escrow_transactions').where({ id: tx.id }).update({ status: 'discarded', discard_reason: 'Rücküberweisung', discarded_at: new Date(), discarded_by: user });
+    await expectRejects(db, (t) => t('escrow_transactions').where({ id: tx.id }).update({ status: 'unmatched', discard_reason: null, discarded_at: null, discarded_by: null }), /cannot be changed/);
+    const [other] = await db('escrow_transactions').insert(entry).returning('id');
+    await expectRejects(db, (t) => t('escrow_transactions').where({ id: other.id }).update({ status: 'rejected', reject_reason: 'NOT_A_CREDIT' }), /cannot be changed/);
+  },
   '20261204155000_seats_front_first_index': async (db) => {
     // The front-first walk of a category's free seats reads the index in its order, without sorting.
     await db.raw('SET LOCAL enable_seqscan = off');

@@ -22,6 +22,7 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /api/v1/events/:eventId/categories/:categoryId/variants': { name: 'Test', priceCents: 100 },
   'POST /api/v1/events/:eventId/seats': { definition: 'Block A rows 1 seats 1 category "Test"' },
   'POST /api/v1/payments/:transactionId/assign': { invoiceId: '6f1c1c44-52a5-4a4e-9d2e-0d3c7f6a1b2c' },
+  'POST /api/v1/payments/:transactionId/discard': { reason: 'Test' },
   'POST /api/v1/tickets/:ticketId/reprint': { reason: 'damaged' },
   'POST /api/v1/print-jobs/:printJobId/spoil': { blankNumbers: [1], reason: 'paper_jam' },
   'PUT /api/v1/printing/workstations/:workstationId/settings': { reusePartialSheets: true },

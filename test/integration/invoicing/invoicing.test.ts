@@ -318,13 +318,26 @@ for (const backend of testBackends()) {
       // Unmatched items wait for a person; assigning the 50 € overpays the invoice by 40 € and releases its order.
       const open = await operator.api.request('GET', '/api/v1/payments?status=unmatched');
       expect(open.json.map((t: any) => t.id)).toEqual([t3.id]);
-      const assigned = await operator.api.request('POST', `/api/v1/payments/${t3.id}/assign`, { invoiceId: partial.id });
+      const assigned = await operator.api.request('POST', `/api/v1/payments/${t3.id}/assign`, { invoiceNumber: partial.numberLabel });
       expect(assigned.status, assigned.body).toBe(200);
       expect(assigned.json).toMatchObject({ status: 'matched', matchedBy: 'manual', invoiceId: partial.id });
       expect((await operator.api.request('GET', `/api/v1/invoices/${partial.id}`)).json).toMatchObject({ paidCents: 59_000, openCents: -4000, paymentState: 'overpaid' });
       expect((await orderRow(orders['large'].id)).status).toBe('paid');
       const again = await operator.api.request('POST', `/api/v1/payments/${t3.id}/assign`, { invoiceId: partial.id });
       expect(again.json.code).toBe('TRANSACTION_NOT_OPEN');
+      // A paid invoice takes no further assignment: a second transfer for it waits, or is discarded with a reason.
+      const second = await operator.api.request('POST', '/api/v1/payments', { amountCents: 7000, bookingDate: '2026-12-04', reference: `Rechnung ${full.numberLabel}`, payerName: 'Muster AG' });
+      expect(second.json).toMatchObject({ status: 'unmatched', invoiceId: null });
+      const byNumber = await operator.api.request('POST', `/api/v1/payments/${second.json.id}/assign`, { invoiceNumber: full.numberLabel.toLowerCase() });
+      expect(byNumber.status).toBe(409);
+      expect(byNumber.json.code).toBe('INVOICE_ALREADY_PAID');
+      expect((await operator.api.request('POST', `/api/v1/payments/${second.json.id}/assign`, { invoiceNumber: 'RE-1999-000001' })).status).toBe(404);
+      expect((await operator.api.request('POST', `/api/v1/payments/${second.json.id}/discard`, { reason: 'x' })).status).toBe(400);
+      const discarded = await operator.api.request('POST', `/api/v1/payments/${second.json.id}/discard`, { reason: 'Doppelzahlung, zurücküberwiesen' });
+      expect(discarded.status, discarded.body).toBe(200);
+      expect(discarded.json).toMatchObject({ status: 'discarded', discardReason: 'Doppelzahlung, zurücküberwiesen', invoiceId: null });
+      expect((await operator.api.request('POST', `/api/v1/payments/${second.json.id}/discard`, { reason: 'nochmal' })).json.code).toBe('TRANSACTION_NOT_OPEN');
+      expect((await operator.api.request('GET', `/api/v1/invoices/${full.id}`)).json.paidCents).toBe(7000);
       const toStorno = await operator.api.request('POST', `/api/v1/payments/${t4.id}/assign`, { invoiceId: partial.id });
       expect(toStorno.json.code).toBe('TRANSACTION_NOT_OPEN');
       // A transfer cannot pay a cancelled invoice or a cancellation.
@@ -516,7 +529,7 @@ for (const backend of testBackends()) {
 
     it('audits every invoicing action in the same transaction', async () => {
       const actions = await server.tdb.asAdmin((db: Knex) => db('audit_log').whereIn('tenant_id', [server.tenants.outlet, server.tenants.operator]).pluck('action'));
-      for (const a of ['billing_profile.update', 'billing_terms.update', 'invoice.draft', 'invoice.update_draft', 'invoice.issue', 'invoice.cancel', 'invoice.payment', 'invoice.paid', 'payment.import', 'payment.assign', 'payment.book']) {
+      for (const a of ['billing_profile.update', 'billing_terms.update', 'invoice.draft', 'invoice.update_draft', 'invoice.issue', 'invoice.cancel', 'invoice.payment', 'invoice.paid', 'payment.import', 'payment.assign', 'payment.book', 'payment.discard']) {
         expect(actions, a).toContain(a);
       }
       const issues = await server.tdb.asAdmin((db: Knex) => db('audit_log').where({ action: 'invoice.issue', entity_id: inv['redo'].id }).select('details'));

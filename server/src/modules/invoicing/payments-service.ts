@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import {
   InvoicingErrorCode,
+  type AssignPaymentRequest,
   type EscrowTransactionView,
   type ManualPaymentRequest,
   type StatementImportRequest,
@@ -28,6 +29,7 @@ interface TransactionRow {
   bank_ref: string | null;
   status: EscrowTransactionView['status'];
   reject_reason: string | null;
+  discard_reason: string | null;
   invoice_id: string | null;
   matched_by: string | null;
   number_label?: string | null;
@@ -50,6 +52,8 @@ const PAYABLE_COLUMNS = ['id', 'tenant_id', 'kind', 'status', 'number_label', 'g
 
 /** Issued invoices with an amount due take payments; drafts, cancelled invoices and cancellations do not. */
 const isPayable = (i: PayableInvoice): boolean => i.status === 'issued' && i.kind !== 'cancellation' && i.gross_cents > 0;
+/** A payable invoice not yet fully paid: only these are matched automatically or assigned by hand. */
+const isOpen = (i: PayableInvoice): boolean => isPayable(i) && i.paid_cents < i.gross_cents;
 
 const view = (t: TransactionRow): EscrowTransactionView => ({
   id: t.id,
@@ -64,6 +68,7 @@ const view = (t: TransactionRow): EscrowTransactionView => ({
   bankRef: t.bank_ref,
   status: t.status,
   rejectReason: t.reject_reason,
+  discardReason: t.discard_reason,
   invoiceId: t.invoice_id,
   invoiceNumber: t.number_label ?? null,
   matchedBy: t.matched_by,
@@ -75,7 +80,7 @@ const ORDER_NUMBER = /\b(?:auftrag(?:s)?(?:nummer|nr\.?)?|bestell(?:ung|nummer|n
 
 export const TRANSACTION_COLUMNS = [
   'et.id', 'et.statement_id', 'et.source', 'et.booking_date', 'et.amount_cents', 'et.currency', 'et.payer_name', 'et.payer_iban', 'et.reference', 'et.bank_ref',
-  'et.status', 'et.reject_reason', 'et.invoice_id', 'et.matched_by', 'i.number_label',
+  'et.status', 'et.reject_reason', 'et.discard_reason', 'et.invoice_id', 'et.matched_by', 'i.number_label',
 ] as const;
 
 /**
@@ -102,7 +107,7 @@ export function createPaymentsService(deps: { knex: Knex; clock: Clock }) {
   }
 
   const payable = (trx: Knex.Transaction) =>
-    trx('invoices').where({ status: 'issued' }).whereNot({ kind: 'cancellation' }).where('gross_cents', '>', 0).select<PayableInvoice[]>(...PAYABLE_COLUMNS);
+    trx('invoices').where({ status: 'issued' }).whereNot({ kind: 'cancellation' }).where('gross_cents', '>', 0).whereRaw('paid_cents < gross_cents').select<PayableInvoice[]>(...PAYABLE_COLUMNS);
 
   /**
    * Adds a payment to an invoice (locked by lockPayable in this transaction). When the payments cover it for the first time, the invoice is
@@ -178,16 +183,24 @@ export function createPaymentsService(deps: { knex: Knex; clock: Clock }) {
         created_at: now,
         created_by: actor.userId,
       })
-      .returning<TransactionRow[]>(['id', 'statement_id', 'source', 'booking_date', 'amount_cents', 'currency', 'payer_name', 'payer_iban', 'reference', 'bank_ref', 'status', 'reject_reason', 'invoice_id', 'matched_by']);
+      .returning<TransactionRow[]>(['id', 'statement_id', 'source', 'booking_date', 'amount_cents', 'currency', 'payer_name', 'payer_iban', 'reference', 'bank_ref', 'status', 'reject_reason', 'discard_reason', 'invoice_id', 'matched_by']);
     if (row === undefined) throw new Error('escrow transaction insert returned no row');
     if (invoice !== undefined) await applyPayment(trx, actor, invoice, entry.amountCents, now);
     return { ...row, number_label: invoice?.number_label ?? null };
   }
 
+  /** The one visible issued invoice with this number (numbers repeat across issuing tenants). */
+  async function invoiceIdOfNumber(trx: Knex.Transaction, numberLabel: string): Promise<string> {
+    const rows = await trx('invoices').where({ number_label: numberLabel.trim().toUpperCase() }).whereNot({ status: 'draft' }).pluck<string[]>('id');
+    if (rows.length === 0) throw notFound('Invoice');
+    if (rows.length > 1) throw new AppError(409, InvoicingErrorCode.invoiceNumberAmbiguous, `Several issuers have an invoice ${numberLabel}; choose it from the list.`);
+    return rows[0]!;
+  }
+
   /** The invoice, locked until commit (payments and cancellations of one invoice take turns), if it takes payments. */
   async function lockPayable(trx: Knex.Transaction, invoiceId: string): Promise<PayableInvoice | undefined> {
     const invoice = await trx('invoices').where({ id: invoiceId }).forUpdate().first<PayableInvoice | undefined>(...PAYABLE_COLUMNS);
-    return invoice !== undefined && isPayable(invoice) ? invoice : undefined;
+    return invoice !== undefined && isOpen(invoice) ? invoice : undefined;
   }
 
   /** An invoice chosen by a person: locked, or a clear refusal. */
@@ -197,6 +210,7 @@ export function createPaymentsService(deps: { knex: Knex; clock: Clock }) {
     if (!isPayable(invoice)) {
       throw new AppError(409, InvoicingErrorCode.invoiceNotPayable, 'Only issued invoices with an amount due take payments (not drafts, cancelled invoices or cancellations).');
     }
+    if (!isOpen(invoice)) throw new AppError(409, InvoicingErrorCode.invoiceAlreadyPaid, `Invoice ${invoice.number_label ?? ''} is already paid.`);
     return invoice;
   }
 
@@ -276,13 +290,13 @@ export function createPaymentsService(deps: { knex: Knex; clock: Clock }) {
     },
 
     /** Assigns an unmatched transfer to an invoice by hand. */
-    async assign(actor: InvoicingActor, transactionId: string, invoiceId: string): Promise<EscrowTransactionView> {
+    async assign(actor: InvoicingActor, transactionId: string, target: AssignPaymentRequest): Promise<EscrowTransactionView> {
       const now = deps.clock.now();
       return inTenant(deps.knex, scopeOf(actor), async (trx) => {
         const tx = await trx('escrow_transactions').where({ id: transactionId, tenant_id: actor.tenantId }).forUpdate().first<{ id: string; status: string; amount_cents: number } | undefined>('id', 'status', 'amount_cents');
         if (tx === undefined) throw notFound('Payment');
         if (tx.status !== 'unmatched') throw new AppError(409, InvoicingErrorCode.transactionNotOpen, 'Only unmatched payments can be assigned.');
-        const invoice = await payableInvoice(trx, invoiceId);
+        const invoice = await payableInvoice(trx, 'invoiceId' in target ? target.invoiceId : await invoiceIdOfNumber(trx, target.invoiceNumber));
         await trx('escrow_transactions').where({ id: tx.id }).update({ status: 'matched', invoice_id: invoice.id, matched_by: 'manual', matched_at: now });
         await applyPayment(trx, actor, invoice, tx.amount_cents, now);
         await appendAudit(trx, { tenantId: actor.tenantId, at: now, actorUserId: actor.userId, workstationId: actor.workstation.id, sourceIp: actor.workstation.sourceIp, action: 'payment.assign', entity: 'escrow_transaction', entityId: tx.id, details: { invoiceId: invoice.id, numberLabel: invoice.number_label, amountCents: tx.amount_cents } });
@@ -291,7 +305,21 @@ export function createPaymentsService(deps: { knex: Knex; clock: Clock }) {
       });
     },
 
-    async list(actor: InvoicingActor, query: { status?: 'matched' | 'unmatched' | 'rejected'; limit?: number }): Promise<EscrowTransactionView[]> {
+    /** Sets an unmatched transfer aside with a reason (it stays on the statement, never booked). */
+    async discard(actor: InvoicingActor, transactionId: string, reason: string): Promise<EscrowTransactionView> {
+      const now = deps.clock.now();
+      return inTenant(deps.knex, scopeOf(actor), async (trx) => {
+        const tx = await trx('escrow_transactions').where({ id: transactionId, tenant_id: actor.tenantId }).forUpdate().first<{ id: string; status: string; amount_cents: number } | undefined>('id', 'status', 'amount_cents');
+        if (tx === undefined) throw notFound('Payment');
+        if (tx.status !== 'unmatched') throw new AppError(409, InvoicingErrorCode.transactionNotOpen, 'Only unmatched payments can be discarded.');
+        await trx('escrow_transactions').where({ id: tx.id }).update({ status: 'discarded', discard_reason: reason, discarded_at: now, discarded_by: actor.userId });
+        await appendAudit(trx, { tenantId: actor.tenantId, at: now, actorUserId: actor.userId, workstationId: actor.workstation.id, sourceIp: actor.workstation.sourceIp, action: 'payment.discard', entity: 'escrow_transaction', entityId: tx.id, details: { amountCents: tx.amount_cents, reason } });
+        const row = await trx('escrow_transactions as et').leftJoin('invoices as i', 'i.id', 'et.invoice_id').where('et.id', tx.id).first<TransactionRow>(...TRANSACTION_COLUMNS);
+        return view(row);
+      });
+    },
+
+    async list(actor: InvoicingActor, query: { status?: EscrowTransactionView['status']; limit?: number }): Promise<EscrowTransactionView[]> {
       return inTenant(deps.knex, scopeOf(actor), async (trx) => {
         const q = trx('escrow_transactions as et').leftJoin('invoices as i', 'i.id', 'et.invoice_id').where('et.tenant_id', actor.tenantId).orderBy([{ column: 'et.booking_date', order: 'desc' }, { column: 'et.created_at', order: 'desc' }]).limit(query.limit ?? 200);
         if (query.status !== undefined) void q.where('et.status', query.status);

@@ -12,6 +12,7 @@ import {
   CreateBusinessInvoiceRequest,
   CreateOutletSettlementRequest,
   CreatePromoterSettlementRequest,
+  DiscardPaymentRequest,
   EscrowTransactionView,
   ExportQuery,
   InvoiceIdParams,
@@ -194,7 +195,13 @@ export const invoicingRoutes: FastifyPluginAsyncTypebox<{ knex: Knex; clock: Clo
 
   app.post(
     '/v1/payments/:transactionId/assign',
-    { config: loggedIn('payments.book'), schema: { tags, summary: 'Assign an unmatched transfer to an invoice', params: TransactionIdParams, body: AssignPaymentRequest, response: { 200: EscrowTransactionView, ...problems } } },
-    async (request) => payments.assign(invoicingActor(request), request.params.transactionId, request.body.invoiceId),
+    { config: loggedIn('payments.book'), schema: { tags, summary: 'Assign an unmatched transfer to an invoice (by id or typed number); refused for a paid invoice', params: TransactionIdParams, body: AssignPaymentRequest, response: { 200: EscrowTransactionView, ...problems } } },
+    async (request) => payments.assign(invoicingActor(request), request.params.transactionId, request.body),
+  );
+
+  app.post(
+    '/v1/payments/:transactionId/discard',
+    { config: loggedIn('payments.book'), schema: { tags, summary: 'Set an unmatched transfer aside with a reason', params: TransactionIdParams, body: DiscardPaymentRequest, response: { 200: EscrowTransactionView, ...problems } } },
+    async (request) => payments.discard(invoicingActor(request), request.params.transactionId, request.body.reason.trim()),
   );
 };
