@@ -13,7 +13,7 @@ import { AppError, notFound } from '../../errors.js';
 import { appendAudit } from '../audit/repository.js';
 import { onceOnly, type StoredResponse } from '../idempotency/idempotency.js';
 import { isUniqueViolation } from './repository.js';
-import { scopeOf, sha256Hex, type InvoicingActor } from './service.js';
+import { scopeOf, sha256Hex, who, type InvoicingActor } from './service.js';
 import { parseCamt053, parseCsvStatement, type StatementEntry } from './statement.js';
 
 interface TransactionRow {
@@ -140,9 +140,7 @@ export function createPaymentsService(deps: { knex: Knex; clock: Clock }) {
     await appendAudit(trx, {
       tenantId: actor.tenantId,
       at: now,
-      actorUserId: actor.userId,
-      workstationId: actor.workstation.id,
-      sourceIp: actor.workstation.sourceIp,
+      ...who(actor),
       action: nowPaid ? 'invoice.paid' : 'invoice.payment',
       entity: 'invoice',
       entityId: invoice.id,
@@ -218,7 +216,7 @@ export function createPaymentsService(deps: { knex: Knex; clock: Clock }) {
     const forced = input.invoiceId === undefined ? undefined : await payableInvoice(trx, input.invoiceId);
     const entry: StatementEntry = { amountCents: input.amountCents, currency: 'EUR', credit: true, booked: true, bookingDate: input.bookingDate, payerName: input.payerName.trim(), payerIban: input.payerIban ?? null, reference: input.reference.trim(), bankRef: null };
     const row = await insertTransaction(trx, actor, now, entry, 'manual', null, forced);
-    await appendAudit(trx, { tenantId: actor.tenantId, at: now, actorUserId: actor.userId, workstationId: actor.workstation.id, sourceIp: actor.workstation.sourceIp, action: 'payment.book', entity: 'escrow_transaction', entityId: row.id, details: { amountCents: input.amountCents, bookingDate: input.bookingDate, status: row.status, invoiceId: row.invoice_id } });
+    await appendAudit(trx, { tenantId: actor.tenantId, at: now, ...who(actor), action: 'payment.book', entity: 'escrow_transaction', entityId: row.id, details: { amountCents: input.amountCents, bookingDate: input.bookingDate, status: row.status, invoiceId: row.invoice_id } });
     return view(row);
   }
 
@@ -277,9 +275,7 @@ export function createPaymentsService(deps: { knex: Knex; clock: Clock }) {
         await appendAudit(trx, {
           tenantId: actor.tenantId,
           at: now,
-          actorUserId: actor.userId,
-          workstationId: actor.workstation.id,
-          sourceIp: actor.workstation.sourceIp,
+          ...who(actor),
           action: 'payment.import',
           entity: 'bank_statement',
           entityId: statement.id,
@@ -299,7 +295,7 @@ export function createPaymentsService(deps: { knex: Knex; clock: Clock }) {
         const invoice = await payableInvoice(trx, 'invoiceId' in target ? target.invoiceId : await invoiceIdOfNumber(trx, target.invoiceNumber));
         await trx('escrow_transactions').where({ id: tx.id }).update({ status: 'matched', invoice_id: invoice.id, matched_by: 'manual', matched_at: now });
         await applyPayment(trx, actor, invoice, tx.amount_cents, now);
-        await appendAudit(trx, { tenantId: actor.tenantId, at: now, actorUserId: actor.userId, workstationId: actor.workstation.id, sourceIp: actor.workstation.sourceIp, action: 'payment.assign', entity: 'escrow_transaction', entityId: tx.id, details: { invoiceId: invoice.id, numberLabel: invoice.number_label, amountCents: tx.amount_cents } });
+        await appendAudit(trx, { tenantId: actor.tenantId, at: now, ...who(actor), action: 'payment.assign', entity: 'escrow_transaction', entityId: tx.id, details: { invoiceId: invoice.id, numberLabel: invoice.number_label, amountCents: tx.amount_cents } });
         const row = await trx('escrow_transactions as et').leftJoin('invoices as i', 'i.id', 'et.invoice_id').where('et.id', tx.id).first<TransactionRow>(...TRANSACTION_COLUMNS);
         return view(row);
       });
@@ -313,7 +309,7 @@ export function createPaymentsService(deps: { knex: Knex; clock: Clock }) {
         if (tx === undefined) throw notFound('Payment');
         if (tx.status !== 'unmatched') throw new AppError(409, InvoicingErrorCode.transactionNotOpen, 'Only unmatched payments can be discarded.');
         await trx('escrow_transactions').where({ id: tx.id }).update({ status: 'discarded', discard_reason: reason, discarded_at: now, discarded_by: actor.userId });
-        await appendAudit(trx, { tenantId: actor.tenantId, at: now, actorUserId: actor.userId, workstationId: actor.workstation.id, sourceIp: actor.workstation.sourceIp, action: 'payment.discard', entity: 'escrow_transaction', entityId: tx.id, details: { amountCents: tx.amount_cents, reason } });
+        await appendAudit(trx, { tenantId: actor.tenantId, at: now, ...who(actor), action: 'payment.discard', entity: 'escrow_transaction', entityId: tx.id, details: { amountCents: tx.amount_cents, reason } });
         const row = await trx('escrow_transactions as et').leftJoin('invoices as i', 'i.id', 'et.invoice_id').where('et.id', tx.id).first<TransactionRow>(...TRANSACTION_COLUMNS);
         return view(row);
       });

@@ -51,7 +51,7 @@ const notDraft = () => conflict(InvoicingErrorCode.invoiceNotDraft, 'The invoice
 const SETTLEMENT_LOCK_CLASS = 0x5345_5454; // 'SETT'
 
 /** Audit fields of an actor. */
-const who = (actor: Actor) => ({ actorUserId: actor.userId, workstationId: actor.workstation.id, sourceIp: actor.workstation.sourceIp });
+export const who = (actor: Actor) => ({ actorUserId: actor.userId, workstationId: actor.workstation.id, sourceIp: actor.workstation.sourceIp });
 
 export interface InvoicingDeps {
   knex: Knex;
