@@ -58,6 +58,8 @@ export async function up(knex: Knex): Promise<void> {
       inside             boolean NOT NULL,
       first_admitted_at  timestamptz NOT NULL,
       first_gate         text NOT NULL,
+      -- The check-in that admitted first (by scan time); inserted right after this row, same transaction.
+      first_check_in_id  uuid NOT NULL,
       last_change_at     timestamptz NOT NULL,
       last_gate          text NOT NULL,
       admissions         integer NOT NULL DEFAULT 1 CHECK (admissions >= 1),
@@ -70,11 +72,33 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw('ALTER TABLE ticket_admissions FORCE ROW LEVEL SECURITY');
   await knex.raw(`CREATE POLICY tenant_isolation ON ticket_admissions USING (${visibleTenant('tenant_id')}) WITH CHECK (${visibleTenant('tenant_id')})`);
 
+  // Offline scans reconciled later: the first scan by scan time wins; every later admission of the same
+  // ticket from another gate is a conflict, kept with both check-ins for the report (who, where, when).
+  await knex.raw(`
+    CREATE TABLE entry_conflicts (
+      id                  uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      tenant_id           uuid NOT NULL REFERENCES tenants (id),
+      entry_list_id       uuid NOT NULL,
+      ticket_id           uuid NOT NULL,
+      first_check_in_id   uuid NOT NULL REFERENCES check_ins (id),
+      later_check_in_id   uuid NOT NULL REFERENCES check_ins (id),
+      kind                text NOT NULL CHECK (kind IN ('double_admission', 'admitted_offline_while_invalid')),
+      detected_at         timestamptz NOT NULL,
+      FOREIGN KEY (tenant_id, entry_list_id) REFERENCES entry_lists (tenant_id, id)
+    )
+  `);
+  await knex.raw('CREATE INDEX entry_conflicts_list ON entry_conflicts (entry_list_id, detected_at)');
+  await knex.raw('GRANT SELECT, INSERT ON entry_conflicts TO boxoffice_app');
+  await knex.raw('ALTER TABLE entry_conflicts ENABLE ROW LEVEL SECURITY');
+  await knex.raw('ALTER TABLE entry_conflicts FORCE ROW LEVEL SECURITY');
+  await knex.raw(`CREATE POLICY tenant_isolation ON entry_conflicts USING (${visibleTenant('tenant_id')}) WITH CHECK (${visibleTenant('tenant_id')})`);
+
   await knex.raw(`CREATE POLICY promoter_admit ON tickets FOR UPDATE USING (${visibleTenant('promoter_id')}) WITH CHECK (${visibleTenant('promoter_id')})`);
 }
 
 export async function down(knex: Knex): Promise<void> {
   await knex.raw('DROP POLICY promoter_admit ON tickets');
+  await knex.raw('DROP TABLE entry_conflicts');
   await knex.raw('DROP TABLE ticket_admissions');
   await knex.raw('DROP TABLE check_ins');
   await knex.raw('DROP FUNCTION check_ins_append_only()');

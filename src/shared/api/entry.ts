@@ -100,3 +100,69 @@ export const EntryStats = Type.Object({
 export type EntryStats = Static<typeof EntryStats>;
 
 export const EntryListIdParams = Type.Object({ entryListId: Uuid }, { additionalProperties: false });
+
+/** A scan the station decided offline, uploaded later in scan order. */
+export const OfflineScan = Type.Object(
+  {
+    nonce: Nonce,
+    code: Type.String({ minLength: 1, maxLength: 200 }),
+    gate: Type.String({ minLength: 1, maxLength: 100 }),
+    direction: Type.Optional(Type.Union([Type.Literal('in'), Type.Literal('out')])),
+    scannedAt: Type.String({ format: 'date-time' }),
+    /** What the station showed staff (its offline verdict). */
+    shownVerdict: Type.Unsafe<Verdict>(Type.String({ enum: [...VERDICTS] })),
+  },
+  { additionalProperties: false },
+);
+export type OfflineScan = Static<typeof OfflineScan>;
+
+export const OfflineScansRequest = Type.Object({ scans: Type.Array(OfflineScan, { minItems: 1, maxItems: 500 }) }, { additionalProperties: false });
+export type OfflineScansRequest = Static<typeof OfflineScansRequest>;
+
+export const OfflineScansResult = Type.Object({
+  received: Type.Integer(),
+  recorded: Type.Integer(),
+  /** Already uploaded before (same nonce): not recorded again. */
+  replayed: Type.Integer(),
+  conflicts: Type.Integer(),
+  results: Type.Array(
+    Type.Object({
+      nonce: Nonce,
+      checkInId: Uuid,
+      verdict: Type.Unsafe<Verdict>(Type.String({ enum: [...VERDICTS] })),
+      replayed: Type.Boolean(),
+      conflict: Type.Boolean(),
+    }),
+  ),
+});
+export type OfflineScansResult = Static<typeof OfflineScansResult>;
+
+/**
+ * The offline scan list of an entry list: keyed hashes of the barcodes, never the codes. An entry is
+ * base64url(first 16 bytes of HMAC-SHA256(key, barcode)); `key` is base64. `valid` may be admitted,
+ * `invalid` exists but must not be (voided, cancelled, unpaid). Incremental lists (since a cursor) carry
+ * the changed entries only; applying a newer state of the same hash replaces the older.
+ */
+export const ScanList = Type.Object({
+  entryListId: Uuid,
+  key: Type.String(),
+  full: Type.Boolean(),
+  /** Pass as `since` for the next incremental list. */
+  cursor: Type.String({ format: 'date-time' }),
+  generatedAt: Type.String({ format: 'date-time' }),
+  valid: Type.Array(Type.String()),
+  invalid: Type.Array(Type.String()),
+});
+export type ScanList = Static<typeof ScanList>;
+
+export const ScanListQuery = Type.Object({ since: Type.Optional(Type.String({ format: 'date-time' })) }, { additionalProperties: false });
+
+export const EntryConflict = Type.Object({
+  id: Uuid,
+  ticketId: Uuid,
+  kind: Type.Union([Type.Literal('double_admission'), Type.Literal('admitted_offline_while_invalid')]),
+  detectedAt: Type.String({ format: 'date-time' }),
+  first: Type.Object({ checkInId: Uuid, gate: Type.String(), scannedAt: Type.String({ format: 'date-time' }), offline: Type.Boolean(), workstation: Type.String(), user: Type.String() }),
+  later: Type.Object({ checkInId: Uuid, gate: Type.String(), scannedAt: Type.String({ format: 'date-time' }), offline: Type.Boolean(), workstation: Type.String(), user: Type.String() }),
+});
+export type EntryConflict = Static<typeof EntryConflict>;

@@ -1,7 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Knex } from 'knex';
 import { Type } from 'typebox';
-import { CheckInRequest, CheckInVerdict, CreateEntryListRequest, EntryListIdParams, EntryListView, EntryStats } from '../../../../src/shared/api/entry.js';
+import {
+  CheckInRequest,
+  CheckInVerdict,
+  CreateEntryListRequest,
+  EntryConflict,
+  EntryListIdParams,
+  EntryListView,
+  EntryStats,
+  OfflineScansRequest,
+  OfflineScansResult,
+  ScanList,
+  ScanListQuery,
+} from '../../../../src/shared/api/entry.js';
 import { Problem } from '../../../../src/shared/api/problem.js';
 import type { Clock } from '../../clock.js';
 import { loggedIn } from '../../plugins/session-auth.js';
@@ -52,5 +64,30 @@ export const entryRoutes: FastifyPluginAsyncTypebox<{ knex: Knex; clock: Clock }
       if (result.replayed) void reply.header('idempotent-replayed', 'true');
       return reply.code(200).send(result.body);
     },
+  );
+
+  app.get(
+    '/v1/entry-lists/:entryListId/scan-list',
+    {
+      config: loggedIn('entry.scan'),
+      schema: { tags: ['entry'], summary: 'Offline scan list: keyed hashes of the barcodes (all, or changes since a cursor)', params: EntryListIdParams, querystring: ScanListQuery, response: { 200: ScanList, ...problems } },
+    },
+    async (request) => entry.scanList(actorOf(request).actor, request.params.entryListId, request.query.since),
+  );
+
+  app.post(
+    '/v1/entry-lists/:entryListId/offline-scans',
+    {
+      config: loggedIn('entry.scan'),
+      bodyLimit: 1024 * 1024,
+      schema: { tags: ['entry'], summary: 'Upload scans decided offline; reconciled in scan order, conflicts recorded', params: EntryListIdParams, body: OfflineScansRequest, response: { 200: OfflineScansResult, ...problems } },
+    },
+    async (request) => entry.uploadOfflineScans(actorOf(request).actor, request.params.entryListId, request.body),
+  );
+
+  app.get(
+    '/v1/entry-lists/:entryListId/conflicts',
+    { config: loggedIn(), schema: { tags: ['entry'], summary: 'Double admissions found when offline scans were reconciled', params: EntryListIdParams, response: { 200: Type.Array(EntryConflict), ...problems } } },
+    async (request) => entry.conflicts(actorOf(request).actor, request.params.entryListId),
   );
 };

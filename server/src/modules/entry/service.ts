@@ -1,13 +1,14 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { isValidBarcode } from '../../../../src/shared/barcode.js';
-import type { CheckInRequest, CheckInVerdict, CreateEntryListRequest, EntryListView, EntryStats, Verdict } from '../../../../src/shared/api/entry.js';
+import type { CheckInRequest, CheckInVerdict, CreateEntryListRequest, EntryConflict, EntryListView, EntryStats, OfflineScansRequest, OfflineScansResult, ScanList, Verdict } from '../../../../src/shared/api/entry.js';
 import type { Clock } from '../../clock.js';
 import { inTenant } from '../../db/tenant-scope.js';
 import { AppError, notFound } from '../../errors.js';
 import { appendAudit } from '../audit/repository.js';
 import { AuthErrorCode } from '../identity/auth-service.js';
 import type { Actor } from '../identity/users-service.js';
+import { canonicalJson } from '../audit/chain.js';
 import { onceOnly, requestHash, type StoredResponse } from '../idempotency/idempotency.js';
 
 interface ListRow {
@@ -34,6 +35,8 @@ interface Decision {
   validFrom?: Date;
   validUntil?: Date;
   printPending?: boolean;
+  /** Offline reconciliation: two admissions of one ticket (first by scan time, and the later one). */
+  conflict?: { first: string; later: string; kind: 'double_admission' | 'admitted_offline_while_invalid' };
 }
 
 /** What the gate display says; the station may translate by verdict. */
@@ -52,6 +55,11 @@ const MESSAGES: Record<Verdict, string> = {
   unknown: 'Unbekannter Code',
   malformed: 'Kein gültiger Ticketcode (Prüfziffer falsch)',
 };
+
+/** One scan-list entry: base64url of the first 16 bytes of HMAC-SHA256(list key, barcode). */
+export function scanListEntry(key: Buffer, barcode: string): string {
+  return createHmac('sha256', key).update(barcode).digest().subarray(0, 16).toString('base64url');
+}
 
 const OK: ReadonlySet<Verdict> = new Set(['admitted', 'checked_out']);
 
@@ -90,7 +98,11 @@ export function createEntryService(deps: { knex: Knex; clock: Clock; lockTimeout
     return row;
   }
 
-  async function decide(trx: Knex.Transaction, list: ListRow, req: CheckInRequest, direction: 'in' | 'out', now: Date): Promise<Decision> {
+  /**
+   * The verdict for one scan at time `now` (the scan time). `checkInId` is the id the check-in row will
+   * get. Offline scans (reconciled later) are ordered by scan time: see the admission step.
+   */
+  async function decide(trx: Knex.Transaction, list: ListRow, req: { code: string; gate: string }, direction: 'in' | 'out', now: Date, checkInId: string, offline = false): Promise<Decision> {
     // Check digits first: a misread or forged code never reaches the database.
     if (!isValidBarcode(req.code)) return { verdict: 'malformed' };
     const found = await trx('ticket_prints').where({ barcode: req.code }).first<{ ticket_id: string } | undefined>('ticket_id');
@@ -129,13 +141,13 @@ export function createEntryService(deps: { knex: Knex; clock: Clock; lockTimeout
       return { ...base, ...pending, verdict: out === 1 ? 'checked_out' : 'not_inside' };
     }
     const admitted = await trx.raw<{ rows: Array<{ admissions: number }> }>(
-      `INSERT INTO ticket_admissions (tenant_id, entry_list_id, ticket_id, inside, first_admitted_at, first_gate, last_change_at, last_gate)
-       VALUES (?, ?, ?, true, ?, ?, ?, ?)
+      `INSERT INTO ticket_admissions (tenant_id, entry_list_id, ticket_id, inside, first_admitted_at, first_gate, first_check_in_id, last_change_at, last_gate)
+       VALUES (?, ?, ?, true, ?, ?, ?, ?, ?)
        ON CONFLICT (entry_list_id, ticket_id) DO UPDATE
           SET inside = true, last_change_at = EXCLUDED.last_change_at, last_gate = EXCLUDED.last_gate, admissions = ticket_admissions.admissions + 1
         WHERE NOT ticket_admissions.inside AND ?
        RETURNING admissions`,
-      [list.tenant_id, list.id, ticket.id, now, req.gate, now, req.gate, list.allow_reentry],
+      [list.tenant_id, list.id, ticket.id, now, req.gate, checkInId, now, req.gate, list.allow_reentry],
     );
     if (admitted.rows.length === 1) {
       await trx('tickets').where({ id: ticket.id }).whereNull('admitted_at').update({ admitted_at: now });
@@ -143,10 +155,76 @@ export function createEntryService(deps: { knex: Knex; clock: Clock; lockTimeout
     }
     const state = await trx('ticket_admissions')
       .where({ entry_list_id: list.id, ticket_id: ticket.id })
-      .first<{ inside: boolean; first_admitted_at: Date; first_gate: string; last_change_at: Date; last_gate: string }>('inside', 'first_admitted_at', 'first_gate', 'last_change_at', 'last_gate');
+      .first<{ inside: boolean; first_admitted_at: Date; first_gate: string; first_check_in_id: string; last_change_at: Date; last_gate: string }>(
+        'inside',
+        'first_admitted_at',
+        'first_gate',
+        'first_check_in_id',
+        'last_change_at',
+        'last_gate',
+      );
+    if (offline && !list.allow_reentry && now < state.first_admitted_at) {
+      // An offline scan from before the recorded admission: by scan time it came first, so it is the
+      // admission, and the one recorded so far becomes the conflict.
+      await trx('ticket_admissions').where({ entry_list_id: list.id, ticket_id: ticket.id }).update({ first_admitted_at: now, first_gate: req.gate, first_check_in_id: checkInId });
+      await trx('tickets').where({ id: ticket.id }).update({ admitted_at: now });
+      return { ...base, ...pending, verdict: 'admitted', conflict: { first: checkInId, later: state.first_check_in_id, kind: 'double_admission' } };
+    }
     // With re-entry the guest is inside since the last admission; without, the first one is what counts.
     const at = list.allow_reentry ? { admittedAt: state.last_change_at, admittedGate: state.last_gate } : { admittedAt: state.first_admitted_at, admittedGate: state.first_gate };
-    return { ...base, ...pending, verdict: 'already_admitted', ...at };
+    const conflict = offline ? { conflict: { first: state.first_check_in_id, later: checkInId, kind: 'double_admission' as const } } : {};
+    return { ...base, ...pending, verdict: 'already_admitted', ...at, ...conflict };
+  }
+
+  /** The check-in row (append-only) and, for offline reconciliation, the conflict it revealed. */
+  async function recordCheckIn(
+    trx: Knex.Transaction,
+    actor: Actor,
+    list: ListRow,
+    scan: { id: string; nonce: string; code: string; gate: string; direction: 'in' | 'out'; scannedAt: Date; receivedAt: Date; offline: boolean; shownVerdict?: string },
+    d: Decision,
+  ): Promise<void> {
+    const detail: Record<string, unknown> = {};
+    if (d.voidReason !== undefined) detail['voidReason'] = d.voidReason;
+    if (d.printPending === true) detail['printPending'] = true;
+    if (d.admittedAt !== undefined) detail['admittedAt'] = d.admittedAt.toISOString();
+    if (d.admittedGate !== undefined) detail['admittedGate'] = d.admittedGate;
+    if (scan.shownVerdict !== undefined) detail['shownVerdict'] = scan.shownVerdict;
+    await trx('check_ins').insert({
+      id: scan.id,
+      tenant_id: actor.tenantId,
+      entry_list_id: list.id,
+      nonce: scan.nonce,
+      // A malformed scan is kept as sent (it may be an attack or a broken label), bounded by the schema.
+      code: scan.code,
+      direction: scan.direction,
+      gate: scan.gate,
+      verdict: d.verdict,
+      ticket_id: d.ticketId ?? null,
+      print_id: d.printId ?? null,
+      detail: JSON.stringify(detail),
+      scanned_at: scan.scannedAt,
+      received_at: scan.receivedAt,
+      offline: scan.offline,
+      workstation_id: actor.workstation.id,
+      user_id: actor.userId,
+    });
+    // Staff let somebody in offline whom the server refuses (the scan list was behind): reported too.
+    const conflict =
+      d.conflict ?? (scan.offline && scan.shownVerdict === 'admitted' && d.verdict !== 'admitted' && d.ticketId !== undefined ? { first: scan.id, later: scan.id, kind: 'admitted_offline_while_invalid' as const } : undefined);
+    if (conflict !== undefined && d.ticketId !== undefined) {
+      // Only a scan staff acted on (shown as admitted) is a real second admission.
+      if (conflict.kind === 'double_admission' && scan.shownVerdict !== undefined && scan.shownVerdict !== 'admitted' && conflict.later === scan.id) return;
+      await trx('entry_conflicts').insert({
+        tenant_id: actor.tenantId,
+        entry_list_id: list.id,
+        ticket_id: d.ticketId,
+        first_check_in_id: conflict.first,
+        later_check_in_id: conflict.later,
+        kind: conflict.kind,
+        detected_at: scan.receivedAt,
+      });
+    }
   }
 
   return {
@@ -220,32 +298,9 @@ export function createEntryService(deps: { knex: Knex; clock: Clock; lockTimeout
         return onceOnly(trx, { tenantId: actor.tenantId, scope: 'entry.check_in', key: req.nonce, requestHash: hash, now }, async () => {
           const list = await loadList(trx, req.entryListId);
           if (direction === 'out' && !list.allow_reentry) throw new AppError(409, 'REENTRY_NOT_ALLOWED', 'This entry list has no exit and re-entry.');
-          const d = await decide(trx, list, req, direction, now);
-          const detail: Record<string, unknown> = {};
-          if (d.voidReason !== undefined) detail['voidReason'] = d.voidReason;
-          if (d.printPending === true) detail['printPending'] = true;
-          if (d.admittedAt !== undefined) detail['admittedAt'] = d.admittedAt.toISOString();
-          if (d.admittedGate !== undefined) detail['admittedGate'] = d.admittedGate;
-          const [row] = await trx('check_ins')
-            .insert({
-              tenant_id: actor.tenantId,
-              entry_list_id: list.id,
-              nonce: req.nonce,
-              // A malformed scan is kept as sent (it may be an attack or a broken label), bounded by the schema.
-              code: req.code,
-              direction,
-              gate: req.gate,
-              verdict: d.verdict,
-              ticket_id: d.ticketId ?? null,
-              print_id: d.printId ?? null,
-              detail: JSON.stringify(detail),
-              scanned_at: now,
-              received_at: now,
-              offline: false,
-              workstation_id: actor.workstation.id,
-              user_id: actor.userId,
-            })
-            .returning<Array<{ id: string }>>('id');
+          const checkInId = randomUUID();
+          const d = await decide(trx, list, req, direction, now, checkInId);
+          await recordCheckIn(trx, actor, list, { id: checkInId, nonce: req.nonce, code: req.code, gate: req.gate, direction, scannedAt: now, receivedAt: now, offline: false }, d);
           await appendAudit(trx, {
             tenantId: actor.tenantId,
             at: now,
@@ -254,11 +309,11 @@ export function createEntryService(deps: { knex: Knex; clock: Clock; lockTimeout
             sourceIp: actor.workstation.sourceIp,
             action: 'entry.check_in',
             entity: 'check_in',
-            entityId: row!.id,
+            entityId: checkInId,
             details: { entryListId: list.id, gate: req.gate, direction, verdict: d.verdict, ticketId: d.ticketId ?? null },
           });
           const body: CheckInVerdict = {
-            checkInId: row!.id,
+            checkInId,
             verdict: d.verdict,
             ok: OK.has(d.verdict),
             message: MESSAGES[d.verdict],
@@ -275,6 +330,140 @@ export function createEntryService(deps: { knex: Knex; clock: Clock; lockTimeout
         });
       });
       return { ...result, body: { ...result.body, replayed: result.replayed } };
+    },
+
+    /**
+     * The offline scan list: keyed hashes of every barcode of the list's tickets, valid or not. With
+     * `since`, only what changed since then (an overlap of two minutes covers transactions that were
+     * still committing when the previous list was made; entries are idempotent).
+     */
+    async scanList(actor: Actor, entryListId: string, since: string | undefined): Promise<ScanList> {
+      requireAny(actor, 'entry.scan');
+      const now = deps.clock.now();
+      return inTenant(deps.knex, { tenantId: actor.tenantId }, async (trx) => {
+        const list = await loadList(trx, entryListId);
+        const row = await trx('entry_lists').where({ id: list.id }).first<{ key: Uint8Array }>('scan_list_key as key');
+        // PGlite returns bytea as Uint8Array, pg as Buffer.
+        const key = Buffer.from(row!.key);
+        const from = since === undefined ? undefined : new Date(new Date(since).getTime() - 120_000);
+        const rows = await trx('ticket_prints as p')
+          .join('tickets as t', 't.id', 'p.ticket_id')
+          .join('orders as o', 'o.id', 't.order_id')
+          .where('t.event_id', list.event_id)
+          .modify((q) => {
+            if (list.category_ids !== null) void q.whereIn('t.category_id', list.category_ids);
+            if (from !== undefined) {
+              void q.where((w) => {
+                void w.where('p.issued_at', '>', from).orWhere('p.confirmed_at', '>', from).orWhere('p.voided_at', '>', from).orWhere('t.cancelled_at', '>', from).orWhere('o.paid_at', '>', from);
+              });
+            }
+          })
+          .select<Array<{ barcode: string; valid: boolean }>>('p.barcode', trx.raw(`(p.status IN ('pending', 'active') AND t.status = 'valid' AND o.status = 'paid') AS valid`));
+        const valid: string[] = [];
+        const invalid: string[] = [];
+        for (const r of rows) (r.valid ? valid : invalid).push(scanListEntry(key, r.barcode));
+        return { entryListId: list.id, key: key.toString('base64'), full: since === undefined, cursor: now.toISOString(), generatedAt: now.toISOString(), valid, invalid };
+      });
+    },
+
+    /**
+     * Scans a station decided offline, reconciled in scan order in one transaction: each is judged as if
+     * it had reached the server at its scan time; the first admission by scan time wins and any later
+     * one of the same ticket is recorded as a conflict. Nonces already uploaded are skipped, so a
+     * station may send the same batch again after a network fault.
+     */
+    async uploadOfflineScans(actor: Actor, entryListId: string, input: OfflineScansRequest): Promise<OfflineScansResult> {
+      requireAny(actor, 'entry.scan');
+      const now = deps.clock.now();
+      const nonces = new Set(input.scans.map((x) => x.nonce));
+      if (nonces.size !== input.scans.length) throw new AppError(400, 'DUPLICATE_NONCE', 'A nonce appears twice in the upload.');
+      const latest = now.getTime() + 5 * 60_000;
+      for (const x of input.scans) {
+        if (new Date(x.scannedAt).getTime() > latest) throw new AppError(400, 'SCAN_TIME_IN_FUTURE', `Scan ${x.nonce} is dated in the future; check the station clock.`);
+      }
+      const ordered = [...input.scans].sort((a, b) => new Date(a.scannedAt).getTime() - new Date(b.scannedAt).getTime() || (a.nonce < b.nonce ? -1 : 1));
+      return inTenant(deps.knex, { tenantId: actor.tenantId }, async (trx) => {
+        await trx.raw(`SELECT set_config('lock_timeout', ?, true)`, [`${lockTimeoutMs}ms`]);
+        const list = await loadList(trx, entryListId);
+        const known = new Map(
+          (await trx('check_ins').whereIn('nonce', [...nonces]).select<Array<{ id: string; nonce: string; verdict: Verdict; entry_list_id: string }>>('id', 'nonce', 'verdict', 'entry_list_id')).map((r) => [r.nonce, r]),
+        );
+        const results: OfflineScansResult['results'] = [];
+        let conflicts = 0;
+        for (const x of ordered) {
+          const seen = known.get(x.nonce);
+          if (seen !== undefined) {
+            if (seen.entry_list_id !== list.id) throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', `Nonce ${x.nonce} was used for another entry list.`);
+            results.push({ nonce: x.nonce, checkInId: seen.id, verdict: seen.verdict, replayed: true, conflict: false });
+            continue;
+          }
+          const direction = x.direction ?? 'in';
+          if (direction === 'out' && !list.allow_reentry) throw new AppError(409, 'REENTRY_NOT_ALLOWED', 'This entry list has no exit and re-entry.');
+          const at = new Date(x.scannedAt);
+          const id = randomUUID();
+          const d = await decide(trx, list, x, direction, at, id, true);
+          const before = Number((await trx('entry_conflicts').where({ entry_list_id: list.id }).count<Array<{ n: number | string }>>('* as n'))[0]?.n ?? 0);
+          await recordCheckIn(trx, actor, list, { id, nonce: x.nonce, code: x.code, gate: x.gate, direction, scannedAt: at, receivedAt: now, offline: true, shownVerdict: x.shownVerdict }, d);
+          const after = Number((await trx('entry_conflicts').where({ entry_list_id: list.id }).count<Array<{ n: number | string }>>('* as n'))[0]?.n ?? 0);
+          conflicts += after - before;
+          results.push({ nonce: x.nonce, checkInId: id, verdict: d.verdict, replayed: false, conflict: after > before });
+        }
+        const recorded = results.filter((r) => !r.replayed).length;
+        await appendAudit(trx, {
+          tenantId: actor.tenantId,
+          at: now,
+          actorUserId: actor.userId,
+          workstationId: actor.workstation.id,
+          sourceIp: actor.workstation.sourceIp,
+          action: 'entry.offline_upload',
+          entity: 'entry_list',
+          entityId: list.id,
+          details: { received: input.scans.length, recorded, replayed: input.scans.length - recorded, conflicts, sha256: createHash('sha256').update(canonicalJson(input)).digest('hex') },
+        });
+        return { received: input.scans.length, recorded, replayed: input.scans.length - recorded, conflicts, results: input.scans.map((x) => results.find((r) => r.nonce === x.nonce)!) };
+      });
+    },
+
+    /** Conflicts found by reconciling offline scans: the ticket, both check-ins, who, where and when. */
+    async conflicts(actor: Actor, entryListId: string): Promise<EntryConflict[]> {
+      requireAny(actor, 'entry.scan', 'events.manage');
+      return inTenant(deps.knex, { tenantId: actor.tenantId }, async (trx) => {
+        const list = await loadList(trx, entryListId);
+        const side = (alias: string) => [
+          `${alias}.id as ${alias}_id`,
+          `${alias}.gate as ${alias}_gate`,
+          `${alias}.scanned_at as ${alias}_scanned_at`,
+          `${alias}.offline as ${alias}_offline`,
+          `${alias}w.name as ${alias}_workstation`,
+          `${alias}u.login as ${alias}_user`,
+        ];
+        const rows = await trx('entry_conflicts as c')
+          .join('check_ins as f', 'f.id', 'c.first_check_in_id')
+          .join('check_ins as l', 'l.id', 'c.later_check_in_id')
+          .join('workstations as fw', 'fw.id', 'f.workstation_id')
+          .join('users as fu', 'fu.id', 'f.user_id')
+          .join('workstations as lw', 'lw.id', 'l.workstation_id')
+          .join('users as lu', 'lu.id', 'l.user_id')
+          .where('c.entry_list_id', list.id)
+          .orderBy('c.detected_at')
+          .select<Array<Record<string, string | Date | boolean>>>('c.id', 'c.ticket_id', 'c.kind', 'c.detected_at', ...side('f'), ...side('l'));
+        const pick = (r: Record<string, string | Date | boolean>, a: string) => ({
+          checkInId: r[`${a}_id`] as string,
+          gate: r[`${a}_gate`] as string,
+          scannedAt: (r[`${a}_scanned_at`] as Date).toISOString(),
+          offline: r[`${a}_offline`] as boolean,
+          workstation: r[`${a}_workstation`] as string,
+          user: r[`${a}_user`] as string,
+        });
+        return rows.map((r) => ({
+          id: r['id'] as string,
+          ticketId: r['ticket_id'] as string,
+          kind: r['kind'] as EntryConflict['kind'],
+          detectedAt: (r['detected_at'] as Date).toISOString(),
+          first: pick(r, 'f'),
+          later: pick(r, 'l'),
+        }));
+      });
     },
 
     /** Live figures for a gate display: expected, admitted, inside, refused, per gate, rate. */
