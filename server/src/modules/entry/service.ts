@@ -344,7 +344,7 @@ export function createEntryService(deps: { knex: Knex; clock: Clock; lockTimeout
         const list = await loadList(trx, entryListId);
         const row = await trx('entry_lists').where({ id: list.id }).first<{ key: Uint8Array }>('scan_list_key as key');
         // PGlite returns bytea as Uint8Array, pg as Buffer.
-        const key = Buffer.from(row!.key);
+        const key = Buffer.from(row.key);
         const from = since === undefined ? undefined : new Date(new Date(since).getTime() - 120_000);
         const rows = await trx('ticket_prints as p')
           .join('tickets as t', 't.id', 'p.ticket_id')
