@@ -30,6 +30,8 @@ export interface SheetText {
 
 export type SheetShape =
   | { readonly type: 'rect'; readonly x: number; readonly y: number; readonly w: number; readonly h: number; readonly color: string }
+  /** A filled outline; the bars of one barcode are one polyline (see sheet-document.ts). */
+  | { readonly type: 'polyline'; readonly points: ReadonlyArray<{ readonly x: number; readonly y: number }>; readonly closePath: true; readonly color: string }
   | { readonly type: 'line'; readonly x1: number; readonly y1: number; readonly x2: number; readonly y2: number; readonly lineWidth: number; readonly lineColor: string; readonly dash?: { readonly length: number } };
 
 /** Shapes are placed at the page origin, so their own coordinates are page coordinates. */

@@ -108,23 +108,24 @@ function columns(place: Place, lineHeightEm: (bold: boolean) => number, lines: r
   });
 }
 
-/** Bars as filled rectangles, exact to the module; x is where the quiet zone starts. */
-function bars(place: Place, pattern: string, box: { xMm: number; yMm: number; heightMm: number; moduleMm: number }): SheetShape[] {
+/**
+ * The bars of one barcode as a single filled outline, exact to the module; x is where the quiet zone
+ * starts. The outline runs along the bottom edge to each bar, up, across its top and down again, and
+ * closes back along the bottom edge: the stretches along the bottom enclose no area, so only the bars
+ * are filled. One path instead of ~50 rectangles keeps a 100-sheet job's content stream small.
+ */
+function bars(place: Place, pattern: string, box: { xMm: number; yMm: number; heightMm: number; moduleMm: number }): SheetShape {
   if (!/^1[01]*1$/.test(pattern)) throw new Error('a Code 128 pattern starts and ends with a bar');
-  const shapes: SheetShape[] = [];
-  let index = 0;
-  while (index < pattern.length) {
-    if (pattern[index] === '0') {
-      index += 1;
-      continue;
-    }
-    let end = index;
-    while (pattern[end] === '1') end += 1;
-    const xMm = box.xMm + (QUIET_ZONE_MODULES + index) * box.moduleMm;
-    shapes.push({ type: 'rect', x: place.x(xMm), y: place.y(box.yMm), w: mmToPt((end - index) * box.moduleMm), h: mmToPt(box.heightMm), color: BLACK });
-    index = end;
+  const top = place.y(box.yMm);
+  const bottom = place.y(box.yMm + box.heightMm);
+  const x = (module: number) => place.x(box.xMm + (QUIET_ZONE_MODULES + module) * box.moduleMm);
+  const points: Array<{ x: number; y: number }> = [];
+  for (const run of pattern.matchAll(/1+/g)) {
+    const left = x(run.index);
+    const right = x(run.index + run[0].length);
+    points.push({ x: left, y: bottom }, { x: left, y: top }, { x: right, y: top }, { x: right, y: bottom });
   }
-  return shapes;
+  return { type: 'polyline', points, closePath: true, color: BLACK };
 }
 
 /** "1234 5678 9012 …": groups of four are easier to read out and type in than 22 digits in a row. */
@@ -177,7 +178,7 @@ export function blankNodes(face: TicketFace, slot: StartPosition, options: Sheet
   const stubCentre = STUB.left + ((QUIET_ZONE_MODULES * 2 + pattern.length) * stubModule) / 2;
   lines.push(centredDigits(m, face.barcode, stubCentre, STUB.barcodeTextY, 6));
 
-  const canvas: SheetCanvas = { canvas: [...ticketBars, ...stubBars], absolutePosition: { x: 0, y: 0 } };
+  const canvas: SheetCanvas = { canvas: [ticketBars, stubBars], absolutePosition: { x: 0, y: 0 } };
   return [...columns(place, options.lineHeightEm, lines), canvas];
 }
 

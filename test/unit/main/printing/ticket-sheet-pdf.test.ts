@@ -23,8 +23,10 @@ interface Positions {
   texts: Array<[number, number]>;
   /** Rectangles (x y w h re, in pdfkit's top-down user space). */
   rects: Array<[number, number, number, number]>;
-  /** Path points of lines (m / l, top-down). */
+  /** Path points of lines and bar outlines (m / l, top-down). */
   points: Array<[number, number]>;
+  /** The same points grouped into paths (each starts with m). */
+  paths: Array<Array<[number, number]>>;
   pages: number;
 }
 
@@ -32,12 +34,31 @@ function positions(pdf: Buffer): Positions {
   const body = pdf.toString('latin1');
   const num = String.raw`(-?\d+(?:\.\d+)?)`;
   const all = (pattern: string) => [...body.matchAll(new RegExp(pattern, 'gm'))].map((m) => m.slice(1).map(Number));
+  const paths: Array<Array<[number, number]>> = [];
+  for (const m of body.matchAll(new RegExp(String.raw`^${num} ${num} ([ml])$`, 'gm'))) {
+    const point: [number, number] = [Number(m[1]), Number(m[2])];
+    if (m[3] === 'm') paths.push([point]);
+    else paths.at(-1)!.push(point);
+  }
   return {
     texts: all(String.raw`^1 0 0 1 ${num} ${num} Tm$`) as Array<[number, number]>,
     rects: all(String.raw`^${num} ${num} ${num} ${num} re$`) as Array<[number, number, number, number]>,
-    points: all(String.raw`^${num} ${num} [ml]$`) as Array<[number, number]>,
+    points: paths.flat(),
+    paths,
     pages: (body.match(/\/Type \/Page\b/g) ?? []).length,
   };
+}
+
+/** Bars [x, width, height] of a barcode outline: per bar bottom-left, top-left, top-right, bottom-right. */
+function barsOf(path: Array<[number, number]>): Array<[number, number, number]> {
+  expect(path.length % 4).toBe(0);
+  const bars: Array<[number, number, number]> = [];
+  for (let i = 0; i < path.length; i += 4) {
+    const [[x0, bottom], [x1, top], [x2, top2], [x3, bottom2]] = [path[i]!, path[i + 1]!, path[i + 2]!, path[i + 3]!];
+    expect([x1, top2, bottom2, x3]).toEqual([x0, top, bottom, x2]);
+    bars.push([x0, x2 - x0, bottom - top]);
+  }
+  return bars;
 }
 
 const render = (calibration: Calibration, startPosition: StartPosition = 1, faces = sampleSheetFaces(1)) =>
@@ -75,9 +96,12 @@ describe('ticket sheet PDF', () => {
     expect(body).toMatch(/\/MediaBox \[0 0 595\.27559\d* 841\.88976\d*\]/);
     const found = positions(pdf);
     expect(found.pages).toBe(1);
-    // Each blank: two copies of its barcode, each bar a rectangle.
-    const expectedBars = sampleSheetFaces(1).reduce((sum, face) => sum + 2 * (encodeCode128(face.barcode).match(/1+/g) ?? []).length, 0);
-    expect(found.rects.length).toBe(expectedBars);
+    // Each blank: two copies of its barcode (ticket and stub), each one outline with a bar per run of ones.
+    const expectedBars = sampleSheetFaces(1).flatMap((face) => {
+      const runs = (encodeCode128(face.barcode).match(/1+/g) ?? []).length;
+      return [runs, runs];
+    });
+    expect(found.paths.map((path) => barsOf(path).length)).toEqual(expectedBars);
     expect(found.texts.length).toBeGreaterThan(3 * 15);
   });
 
@@ -86,13 +110,14 @@ describe('ticket sheet PDF', () => {
     const pdf = await render({ offsetXMm: 0, offsetYMm: 0 }, 1, [face]);
     const pattern = encodeCode128(face.barcode);
     const module = mmToPt(TICKET.moduleMm);
-    const ticketBars = positions(pdf).rects.filter(([, , , h]) => Math.abs(h - mmToPt(TICKET.barcodeHeight)) < 1e-4);
+    const ticketBars = barsOf(positions(pdf).paths[0]!);
     const runs = [...pattern.matchAll(/1+/g)];
     expect(ticketBars).toHaveLength(runs.length);
     runs.forEach((run, i) => {
-      const [x, , w] = ticketBars[i]!;
+      const [x, w, h] = ticketBars[i]!;
       expect(x).toBeCloseTo(mmToPt(TICKET.left) + (10 + run.index) * module, 5);
       expect(w).toBeCloseTo(run[0].length * module, 5);
+      expect(h).toBeCloseTo(mmToPt(TICKET.barcodeHeight), 5);
     });
   });
 
@@ -125,8 +150,8 @@ describe('ticket sheet PDF', () => {
     const fromTwo = positions(await render({ offsetXMm: 0, offsetYMm: 0 }, 2, faces));
     const asOne = positions(await render({ offsetXMm: 0, offsetYMm: 0 }, 1, [sampleFace(1), sampleFace(2), sampleFace(3)]));
     expect(fromTwo.pages).toBe(1);
-    expect(fromTwo.rects.length * 3).toBe(asOne.rects.length * 2);
-    const topBar = Math.min(...fromTwo.rects.map(([, y]) => y));
+    expect(fromTwo.paths.length * 3).toBe(asOne.paths.length * 2);
+    const topBar = Math.min(...fromTwo.points.map(([, y]) => y));
     expect(topBar).toBeCloseTo(mmToPt(99 + TICKET.barcodeY), 4);
   });
 
