@@ -11,6 +11,7 @@ import { appVersionArgument } from '../preload/app-version.js';
 import { createConsoleLogger } from './adapters/console-logger.js';
 import { createCupsPrinter } from './adapters/cups-printer.js';
 import { createExecFileRunner } from './adapters/exec-file-runner.js';
+import { createHidScanner, loadNodeHid } from './adapters/hid-scanner.js';
 import { createWindowsPrinter } from './adapters/windows-printer.js';
 import { createDialogFileChooser } from './adapters/electron-file-chooser.js';
 import { createSafeStorageSecretStore } from './adapters/electron-safe-storage.js';
@@ -29,8 +30,9 @@ import { createTicketSheetRenderer, findTicketFontDir, type TicketSheetRenderer 
 import { createSystemClock } from './ports/clock.js';
 import { createSystemTimers, sleepWith } from './ports/timers.js';
 import { createBackendClient } from './services/backend-client.js';
+import { createScannerRouter } from './services/scanner-router.js';
 import { createShutdownCoordinator } from './services/shutdown.js';
-import { createStation } from './services/station.js';
+import { createStation, type Station } from './services/station.js';
 import { createStationConfigStore } from './services/station-config-store.js';
 import { createStationPrinting } from './services/station-printing.js';
 
@@ -161,9 +163,26 @@ function main(): void {
       });
       shutdown.register('flush', 'print confirmations', () => printing.service.resolvePending());
 
+      // The HID scanner the settings name (node-hid is loaded only then); a settings change restarts it.
+      const scanners = createScannerRouter({
+        openScanner: async (s) => createHidScanner({ hid: await loadNodeHid(), timers, clock, match: { vendorId: s.vendorId, productId: s.productId } }),
+        events,
+        log,
+      });
+      shutdown.register('close', 'HID scanner', async () => scanners.stop());
+      const followScanner = async <T extends Awaited<ReturnType<Station['saveSettings']>>>(result: T): Promise<T> => {
+        if (result.ok) await scanners.apply(result.value.settings.scanner);
+        return result;
+      };
+      const stationForIpc: Station = {
+        ...station,
+        importCertificate: async (args) => followScanner(await station.importCertificate(args)),
+        saveSettings: async (settings) => followScanner(await station.saveSettings(settings)),
+      };
+
       registerIpcHandlers({
         ipcMain,
-        handlers: createIpcHandlers(station, printing),
+        handlers: createIpcHandlers(stationForIpc, printing),
         log,
         isTrustedSender: (event) => isTrustedSender(event, liveWindow()?.webContents),
       });
@@ -178,9 +197,12 @@ function main(): void {
       });
       // Started before the page loads; the IPC handlers wait for it, so the first screen sees the
       // final state (set up or not) rather than a guess.
-      station.start().catch((error: unknown) => {
-        log.error('station start failed', { error: String(error) });
-      });
+      station
+        .start()
+        .then(() => scanners.apply(station.setupState().station?.settings.scanner))
+        .catch((error: unknown) => {
+          log.error('station start failed', { error: String(error) });
+        });
       await mainWindow.loadURL(APP_ENTRY_URL);
     })
     .catch((error: unknown) => {

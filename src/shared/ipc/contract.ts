@@ -76,6 +76,14 @@ export const IPC_EVENTS = {
     },
     { additionalProperties: false },
   ),
+  /** The HID scanner: looking for it (also after an unplug), connected, or none in use; `code` says what went wrong. */
+  scannerStatus: Type.Object(
+    {
+      state: Type.Union([Type.Literal('searching'), Type.Literal('connected'), Type.Literal('off')]),
+      code: Type.Optional(Code),
+    },
+    { additionalProperties: false },
+  ),
   printerStatus: Type.Object(
     {
       state: Type.Union([Type.Literal('ready'), Type.Literal('printing'), Type.Literal('offline'), Type.Literal('error'), Type.Literal('not-configured')]),
