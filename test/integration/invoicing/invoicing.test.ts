@@ -377,6 +377,20 @@ for (const backend of testBackends()) {
       expect((await operator.api.request('GET', `/api/v1/invoices/${small.id}`)).json).toMatchObject({ paidCents: 6490, openCents: 1000, paymentState: 'partial' });
       const dup = await operator.api.request('POST', '/api/v1/payments/imports', { format: 'csv', content: csv });
       expect(dup.json.code).toBe('STATEMENT_DUPLICATE');
+      // The same new file sent five times at once: one import, four refusals, booked once.
+      const race = `account;date;amount;currency;payer;payer_iban;reference\nDE02120300000000202051;2026-12-04;1,00;EUR;Spender;;Spende ${backend}\n`;
+      const beforeRace = await count('escrow_transactions');
+      const results = await Promise.all(Array.from({ length: 5 }, () => operator.api.request('POST', '/api/v1/payments/imports', { format: 'csv', content: race })));
+      expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
+      expect(results.filter((r) => r.status === 409).every((r) => r.json.code === 'STATEMENT_DUPLICATE')).toBe(true);
+      expect(await count('escrow_transactions')).toBe(beforeRace + 1);
+      // camt.053.001.08 (from the XSD-validated generator) goes the same way.
+      const v08 = camt053({ version: '08', msgId: 'MSG-08', statementId: 'STMT-08', iban: 'DE02120300000000202051', entries: [{ amount: '5.00', reference: 'Spende ohne Bezug', payer: 'Erika' }] });
+      expect(xmllint(v08, 'camt.053.001.08.xsd')).toBe('valid');
+      const imported = await operator.api.request('POST', '/api/v1/payments/imports', { format: 'camt053', content: v08 });
+      expect(imported.status, imported.body).toBe(201);
+      expect(imported.json).toMatchObject({ statementRef: 'STMT-08/1', unmatched: 1, matched: 0, rejected: 0 });
+      expect(imported.json.transactions[0]).toMatchObject({ payerName: 'Erika', amountCents: 500, status: 'unmatched' });
       const bad = await operator.api.request('POST', '/api/v1/payments/imports', { format: 'csv', content: 'datum;betrag\n1;2' });
       expect(bad.json.code).toBe('STATEMENT_INVALID');
       for (const body of [{ amountCents: 0, bookingDate: '2026-12-04', reference: '', payerName: 'x' }, { amountCents: 10, bookingDate: '04.12.2026', reference: '', payerName: 'x' }]) {
