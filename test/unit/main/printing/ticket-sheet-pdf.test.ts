@@ -3,7 +3,7 @@
  * every drawn element (text positions, bars, lines) by exactly the offset. Read from the uncompressed
  * content stream, so this checks what a printer gets, not what the builder meant.
  */
-import pdfmake from 'pdfmake';
+import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeCode128 } from '../../../../src/main/printing/code128.js';
 import { createTicketSheetRenderer, findTicketFontDir, SYSTEM_FONT_DIR, TicketFontMissingError, type TicketSheetRenderer } from '../../../../src/main/printing/ticket-sheet-pdf.js';
@@ -11,6 +11,8 @@ import { mmToPt, TICKET, type Calibration, type StartPosition } from '../../../.
 import { sampleFace, sampleSheetFaces } from '../../../../src/shared/ticket-sheet/sample-faces.js';
 
 const AT = new Date('2026-12-04T15:30:00.000Z');
+/** The process's one pdfmake object, as the server's renderer sees it. */
+const pdfmake = createRequire(import.meta.url)('pdfmake') as { setFonts(fonts: object): void };
 let renderer: TicketSheetRenderer;
 
 beforeAll(() => {
