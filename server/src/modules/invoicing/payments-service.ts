@@ -112,7 +112,7 @@ export function createPaymentsService(deps: { knex: Knex; clock: Clock }) {
   /**
    * Adds a payment to an invoice (locked by lockPayable in this transaction). When the payments cover it for the first time, the invoice is
    * paid, and the business order behind it becomes paid in the same transaction — which releases its
-   * tickets for printing (orders.status = 'paid', paid_at, an escrow_transfer payment of the order total).
+   * tickets for printing (orders.status = 'paid', paid_at, an escrow_transfer payment of the invoiced amount).
    */
   async function applyPayment(trx: Knex.Transaction, actor: InvoicingActor, invoice: PayableInvoice, amountCents: number, now: Date): Promise<void> {
     const paid = invoice.paid_cents + amountCents;
@@ -120,15 +120,17 @@ export function createPaymentsService(deps: { knex: Knex; clock: Clock }) {
     await trx('invoices').where({ id: invoice.id }).update({ paid_cents: paid, ...(nowPaid ? { paid_at: now } : {}) });
     let orderReleased: string | null = null;
     if (nowPaid && invoice.kind === 'business_order' && invoice.order_id !== null) {
-      const order = await trx('orders').where({ id: invoice.order_id }).forUpdate().first<{ id: string; tenant_id: string; status: string; total_cents: number; order_number: number } | undefined>('id', 'tenant_id', 'status', 'total_cents', 'order_number');
+      const order = await trx('orders').where({ id: invoice.order_id }).forUpdate().first<{ id: string; tenant_id: string; status: string } | undefined>('id', 'tenant_id', 'status');
       if (order !== undefined && order.status === 'unpaid') {
         await trx('orders').where({ id: order.id }).update({ status: 'paid', paid_at: now });
-        if (order.total_cents > 0) {
+        // The order's payment is the invoiced amount (tickets cancelled before invoicing are not on the
+        // invoice; the frozen order total still counts them).
+        if (invoice.gross_cents > 0) {
           await trx('payments').insert({
             tenant_id: order.tenant_id,
             order_id: order.id,
             method: 'escrow_transfer',
-            amount_cents: order.total_cents,
+            amount_cents: invoice.gross_cents,
             booked_by: actor.userId,
             workstation_id: actor.workstation.id,
             created_at: now,
