@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Verdict } from '../../../shared/api/entry.js';
+import { isValidBarcode } from '../../../shared/barcode.js';
 import type { Clock } from '../../ports/clock.js';
 import { decideOffline, ownKey, recordOwnScan, type OwnAdmission } from './offline-verdict.js';
 import type { Direction, JournalScan, ScanJournal } from './scan-journal.js';
@@ -37,7 +38,12 @@ export interface OfflineScanVerdict {
   readonly listAgeMs: number;
 }
 
-export type OfflineScanResult = { readonly ok: true; readonly value: OfflineScanVerdict } | { readonly ok: false; readonly error: { readonly code: OfflineEntryErrorCode; readonly message: string } };
+export interface OfflineEntryError {
+  readonly code: OfflineEntryErrorCode;
+  readonly message: string;
+}
+export type OfflineScanResult = { readonly ok: true; readonly value: OfflineScanVerdict } | { readonly ok: false; readonly error: OfflineEntryError };
+export type RecordResult = { readonly ok: true } | { readonly ok: false; readonly error: OfflineEntryError };
 
 /** Sends one batch of scans (in order, with their nonces) to the server; true when the server has all of them. */
 export type UploadBatch = (scans: readonly JournalScan[]) => Promise<{ readonly ok: true } | { readonly ok: false; readonly code: string }>;
@@ -46,6 +52,11 @@ export interface OfflineEntry {
   scan(code: string, direction?: Direction): Promise<OfflineScanResult>;
   /** Uploads everything pending, batch by batch in journal order; stops at the first failed batch. */
   uploadPending(upload: UploadBatch, batchSize?: number): Promise<{ readonly uploaded: number; readonly pending: number; readonly error?: string }>;
+  /**
+   * Records a verdict the server gave this gate online (admitted, checked out, …), by keyed hash only, so
+   * that the gate still knows whom it let in when it goes offline. Use the nonce of the online request.
+   */
+  recordOnline(scan: { readonly code: string; readonly nonce: string; readonly direction: Direction; readonly verdict: Verdict; readonly scannedAt: string }): Promise<RecordResult>;
   ownAdmission(listId: string, hash: string): OwnAdmission | undefined;
 }
 
@@ -113,9 +124,32 @@ export function createOfflineEntry(deps: {
         if (batch.length === 0) return { uploaded, pending: 0 };
         const answer = await upload(batch);
         if (!answer.ok) return { uploaded, pending: deps.journal.pendingUpload(Number.MAX_SAFE_INTEGER).length, error: answer.code };
-        await deps.journal.acknowledge((batch.at(-1) as JournalScan).seq);
+        try {
+          await deps.journal.acknowledge((batch.at(-1) as JournalScan).seq);
+        } catch {
+          // The server has the batch; the journal will not take the acknowledgement (JOURNAL_FAILED).
+          // Uploading it again after a restart is harmless: the nonces make it idempotent.
+          return { uploaded, pending: deps.journal.pendingUpload(Number.MAX_SAFE_INTEGER).length, error: OfflineEntryErrorCode.journalFailed };
+        }
         uploaded += batch.length;
       }
+    },
+    recordOnline(scan) {
+      const next = queue.then(async (): Promise<RecordResult> => {
+        const list = deps.scanList.current();
+        if (list === undefined) return { ok: false, error: { code: OfflineEntryErrorCode.noScanList, message: 'no scan list on this station' } };
+        // Only what changes the offline verdicts is kept: admissions and exits of well-formed codes.
+        if ((scan.verdict !== 'admitted' && scan.verdict !== 'checked_out') || !isValidBarcode(scan.code)) return { ok: true };
+        try {
+          const stored = await deps.journal.appendDecided({ nonce: scan.nonce, listId: list.listId, gate: deps.gate, direction: scan.direction, scannedAt: scan.scannedAt, verdict: scan.verdict, hash: list.hashOf(scan.code) });
+          recordOwnScan(admissions, stored);
+          return { ok: true };
+        } catch (error) {
+          return { ok: false, error: { code: OfflineEntryErrorCode.journalFailed, message: (error as Error).message } };
+        }
+      });
+      queue = next.catch(() => undefined);
+      return next;
     },
     ownAdmission: (listId, hash) => admissions.get(ownKey(listId, hash)),
   };

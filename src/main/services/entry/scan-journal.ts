@@ -57,6 +57,11 @@ export interface ScanJournal {
   scans(): readonly JournalScan[];
   /** Appends a scan; resolves once it is on disk. After a failed write the journal refuses all further work. */
   append(scan: NewJournalScan): Promise<JournalScan>;
+  /**
+   * Appends a scan the server has already decided (an online check-in at this gate), without its code and
+   * marked uploaded: only so that offline verdicts later know whom this gate let in.
+   */
+  appendDecided(scan: Omit<NewJournalScan, 'code'>): Promise<JournalScan>;
   /** The oldest scans not yet acknowledged by the server, in order: the next upload batch. */
   pendingUpload(limit: number): readonly JournalScan[];
   /** The server has every scan up to `seq`: recorded durably, then the raw codes are compacted away. */
@@ -152,24 +157,24 @@ export async function openScanJournal(deps: { readonly dir: string }): Promise<S
     appendFile = await openAppendFile(file, Buffer.byteLength(text.length === 0 ? '' : `${text}\n`));
   }
 
+  async function appendLine(line: Extract<Line, { seq: number }>): Promise<JournalScan> {
+    if (nonces.has(line.nonce)) throw new Error(`nonce ${line.nonce} is already in the journal`);
+    await appendFile.append([line]);
+    lastSeq = line.seq;
+    nonces.add(line.nonce);
+    const stored = toScan(line, line.t === 'done');
+    scans.push(stored);
+    return stored;
+  }
+
   // A crash after an ack line but before its compaction: finish the compaction now.
   if (scanLines.some((l) => l.t === 'scan' && l.seq <= acked)) await compact();
 
   return {
     recovery: { scans: scans.length, tornBytes: content.tornBytes },
     scans: () => scans,
-    append: (scan) =>
-      serial(async () => {
-        if (nonces.has(scan.nonce)) throw new Error(`nonce ${scan.nonce} is already in the journal`);
-        const seq = lastSeq + 1;
-        const line: Line = { t: 'scan', seq, nonce: scan.nonce, list: scan.listId, gate: scan.gate, dir: scan.direction, at: scan.scannedAt, verdict: scan.verdict, hash: scan.hash, code: scan.code };
-        await appendFile.append([line]);
-        lastSeq = seq;
-        nonces.add(scan.nonce);
-        const stored = toScan(line, false);
-        scans.push(stored);
-        return stored;
-      }),
+    append: (scan) => serial(async () => appendLine({ t: 'scan', seq: lastSeq + 1, nonce: scan.nonce, list: scan.listId, gate: scan.gate, dir: scan.direction, at: scan.scannedAt, verdict: scan.verdict, hash: scan.hash, code: scan.code })),
+    appendDecided: (scan) => serial(async () => appendLine({ t: 'done', seq: lastSeq + 1, nonce: scan.nonce, list: scan.listId, gate: scan.gate, dir: scan.direction, at: scan.scannedAt, verdict: scan.verdict, hash: scan.hash })),
     pendingUpload: (limit) => {
       const out: JournalScan[] = [];
       for (const s of scans) {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -280,4 +280,51 @@ describe('offline journal', () => {
     const admittedBefore = new Set(first.shown.filter((p) => p[2] === 'admitted').map((p) => p[3]));
     for (const [, , verdict, code] of second.shown) if (admittedBefore.has(code)) expect(verdict).toBe('already_admitted');
   }, 60_000);
+});
+
+describe('online check-ins at this gate', () => {
+  it('are remembered by hash only, so the gate refuses the same ticket once it is offline, also after a restart', async () => {
+    const codes = barcodes(3);
+    const s = await station({ snapshot: snapshotOf({ valid: codes }) });
+    const online = (code: string, verdict: 'admitted' | 'already_admitted' | 'checked_out', direction: 'in' | 'out' = 'in') =>
+      s.entry.recordOnline({ code, nonce: randomBytes(16).toString('base64url'), direction, verdict, scannedAt: s.clock.now().toISOString() });
+    expect(await online(codes[0]!, 'admitted')).toEqual({ ok: true });
+    expect(await online(codes[1]!, 'admitted')).toEqual({ ok: true });
+    s.clock.advance(1000);
+    expect(await online(codes[1]!, 'checked_out', 'out')).toEqual({ ok: true });
+    // Refusals change nothing and are not kept.
+    expect(await online(codes[2]!, 'already_admitted')).toEqual({ ok: true });
+    expect(s.journal.scans()).toHaveLength(3);
+    expect(s.journal.pendingUpload(10)).toEqual([]);
+    const text = readFileSync(path.join(s.dir, JOURNAL_FILE), 'utf8');
+    for (const code of codes) expect(text.includes(code)).toBe(false);
+    await s.close();
+
+    const again = await station({ dir: s.dir, secrets: s.secrets, clock: s.clock });
+    expect(await verdictOf(again, codes[0]!)).toMatchObject({ verdict: 'already_admitted', admittedGate: 'Nord' });
+    expect((await verdictOf(again, codes[1]!, 'out')).verdict).toBe('not_inside');
+    expect((await verdictOf(again, codes[2]!)).verdict).toBe('admitted');
+  });
+});
+
+describe('journal write failures', () => {
+  it('after a failed write the journal refuses every later scan instead of showing verdicts it does not keep', async () => {
+    const codes = barcodes(3);
+    const s = await station({ snapshot: snapshotOf({ valid: codes }) });
+    await verdictOf(s, codes[0]!);
+    // The compaction after the upload cannot create its temporary file: a directory is in the way.
+    const blocker = path.join(s.dir, `${JOURNAL_FILE}.${process.pid}.tmp`);
+    mkdirSync(blocker);
+    expect(await s.entry.uploadPending(async () => ({ ok: true }))).toEqual({ uploaded: 0, pending: 0, error: 'JOURNAL_FAILED' });
+    expect(await s.entry.scan(codes[1]!)).toMatchObject({ ok: false, error: { code: 'JOURNAL_FAILED' } });
+    expect(await s.entry.scan(codes[2]!)).toMatchObject({ ok: false, error: { code: 'JOURNAL_FAILED' } });
+    await s.close();
+
+    // After a restart (the obstacle gone) the acknowledgement that did reach the disk is honoured and the
+    // interrupted compaction finished: the uploaded scan is kept without its code, nothing else was written.
+    rmSync(blocker, { recursive: true });
+    const reread = await openScanJournal({ dir: s.dir });
+    expect(reread.scans().map((j) => [j.seq, j.uploaded, j.code])).toEqual([[1, true, undefined]]);
+    expect(readFileSync(path.join(s.dir, JOURNAL_FILE), 'utf8').includes(codes[0]!)).toBe(false);
+  });
 });
