@@ -105,7 +105,10 @@ export function createWindowsPrinter(options: WindowsPrinterOptions): Printer {
         await writeFile(pdfPath, request.pdf, { mode: 0o600 });
         const outcome = await options.runner.run(options.sumatraPath, sumatraArgs(current.ok ? current.value.name : request.printer, pdfPath), runOptions);
         if (outcome.failure === 'ENOENT') return printerFail(PrinterErrorCode.failed, `SumatraPDF not found at ${options.sumatraPath}`);
-        if (outcome.failure !== undefined || outcome.exitCode !== 0) return printerFail(PrinterErrorCode.failed, `SumatraPDF failed: ${describe(outcome)}`);
+        if (outcome.failure !== undefined || outcome.exitCode !== 0) {
+          // SumatraPDF sends page by page; after a failure it cannot say how far it got.
+          return { ok: false, error: { ...printerFail(PrinterErrorCode.failed, `SumatraPDF failed: ${describe(outcome)}`).error, mayHavePrinted: true } };
+        }
         return { ok: true, value: { jobId: null } };
       } finally {
         await rm(dir, { recursive: true, force: true });

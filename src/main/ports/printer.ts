@@ -20,6 +20,11 @@ export interface PrinterError {
   readonly code: PrinterErrorCode;
   /** Technical English for the log; the clerk sees the code's text. */
   readonly message: string;
+  /**
+   * The print helper failed after it had started sending, so some blanks may carry print: the job must
+   * not be sent again on the same blanks; the clerk checks the paper and spoils them.
+   */
+  readonly mayHavePrinted?: true;
 }
 
 export type PrinterState = 'idle' | 'printing' | 'offline' | 'paper-out' | 'unknown';

@@ -156,7 +156,7 @@ export function createPrintService(deps: PrintServiceDeps): PrintService {
     const printed = await deps.printer.print({ printer: setup.printerName, pdf, title: `Tickets ${job.tickets[0]?.orderNumber ?? job.jobId}` });
     if (!printed.ok) {
       deps.log.warn('printer refused the ticket job', { jobId: job.jobId, code: printed.error.code, message: printed.error.message });
-      return failed(printed.error.code, printed.error.message, RETRYABLE.has(printed.error.code));
+      return failed(printed.error.code, printed.error.message, RETRYABLE.has(printed.error.code) && printed.error.mayHavePrinted !== true);
     }
     deps.log.info('ticket job accepted by the printer', { jobId: job.jobId, spoolerJobId: printed.value.jobId, blanks: job.tickets.length });
     return { jobId: job.jobId, ok: true, spoolerJobId: printed.value.jobId, blanks: allBlanks(job, 'printed'), retryable: false };

@@ -80,6 +80,16 @@ describe('print service', () => {
     }
   });
 
+  it('does not offer a retry on the same blanks when the print helper may have printed part of the job', async () => {
+    const printer: Printer = {
+      list: async () => ({ ok: true, value: [] }),
+      status: async (name) => ({ ok: true, value: { name, state: 'idle', isDefault: true } }),
+      print: async () => ({ ok: false, error: { code: 'PRINT_FAILED', message: 'SumatraPDF failed: exit 1', mayHavePrinted: true } }),
+    };
+    const report = await createPrintService({ printer, renderer, clock, log }).printJob({ jobId: 'j', startPosition: 1, tickets: [sampleFace(1)] }, setup);
+    expect(report).toMatchObject({ ok: false, retryable: false, error: { code: 'PRINT_FAILED' } });
+  });
+
   it('refuses blanks that do not fit the paper before anything is printed', async () => {
     const { printer, received } = scriptedPrinter([]);
     const service = createPrintService({ printer, renderer, clock, log });

@@ -102,7 +102,10 @@ describe('Windows adapter (fake executables)', () => {
   });
 
   it('reports SumatraPDF’s failure exit code, and a missing SumatraPDF, as PRINT_FAILED and cleans up', async () => {
-    expect(await (await printer({ sumatraExit: 1 })).print({ printer: 'Druckt', pdf, title: 't' })).toMatchObject({ ok: false, error: { code: 'PRINT_FAILED', message: expect.stringContaining('exit 1') } });
+    expect(await (await printer({ sumatraExit: 1 })).print({ printer: 'Druckt', pdf, title: 't' })).toMatchObject({
+      ok: false,
+      error: { code: 'PRINT_FAILED', message: expect.stringContaining('exit 1'), mayHavePrinted: true },
+    });
     expect(await readdir(spool)).toEqual([]);
     const missing = await printer({ sumatraPath: path.join(dir, 'fehlt', 'SumatraPDF.exe') });
     expect(await missing.print({ printer: 'Druckt', pdf, title: 't' })).toMatchObject({ ok: false, error: { code: 'PRINT_FAILED', message: expect.stringContaining('not found') } });
