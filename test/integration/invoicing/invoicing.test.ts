@@ -14,7 +14,7 @@ import { testBackends } from '../../support/backends.js';
 import { createUser, loginAs, type ApiClient, type TestUser } from '../../support/identity.js';
 import { BUSINESS_CUSTOMER, camt053, getBytes, insertBusinessOrder, profileOf } from '../../support/invoicing-fixtures.js';
 import type { KeyPair } from '../../support/pki.js';
-import { createSalesFixture, openTill, type SalesFixture } from '../../support/sales-fixtures.js';
+import { createSalesFixture, newKey, openTill, type SalesFixture } from '../../support/sales-fixtures.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
 import { pdfText } from '../../unit/server/pdf/pdf-text.js';
 
@@ -59,6 +59,7 @@ for (const backend of testBackends()) {
     let operator: Person;
     let promoter: Person;
     let viewer: Person;
+    let printer: Person;
     const inv: Record<string, any> = {};
     const orders: Record<string, any> = {};
 
@@ -79,6 +80,8 @@ for (const backend of testBackends()) {
       expect(res.status, res.body).toBe(200);
       return res.json;
     };
+    /** Asks the printing module for a print job of the order (the print rule: paid orders only). */
+    const tryPrint = (orderId: string) => printer.api.request('POST', `/api/v1/orders/${orderId}/print-jobs`, {}, { 'idempotency-key': newKey() });
     const orderRow = (id: string) => server.tdb.asAdmin((db: Knex) => db('orders').where({ id }).first('status', 'paid_at'));
     const count = (table: string) => server.tdb.asAdmin(async (db: Knex) => Number((await db(table).count<Array<{ count: string }>>('* as count'))[0]?.count));
 
@@ -90,6 +93,12 @@ for (const backend of testBackends()) {
       operator = await person(server.tenants.operator, 'op.buchhaltung', ACCOUNTANT);
       promoter = await person(fx.promoterId, 'p.buchhaltung', ['invoices.view', 'users.manage']);
       viewer = await person(server.tenants.outlet, 'a.ansicht', ['invoices.view']);
+      // A print station of outlet A with paper: blanks 1–300 registered by the operator, tray loaded at 1.
+      printer = await person(server.tenants.outlet, 'a.druck', ['tickets.print']);
+      const stockUser = await person(server.tenants.operator, 'op.lager', ['stock.manage']);
+      const batch = await stockUser.api.request('POST', '/api/v1/blank-batches', { outletId: server.tenants.outlet, firstNumber: 1, lastNumber: 300 });
+      expect(batch.status, batch.body).toBe(201);
+      expect((await printer.api.request('PUT', '/api/v1/printing/tray', { nextBlankNumber: 1 })).status).toBe(200);
     });
     afterAll(async () => {
       await server.close();
@@ -275,6 +284,11 @@ for (const backend of testBackends()) {
         ],
       });
       expect(xmllint(content, 'camt.053.001.02.xsd')).toBe('valid');
+      for (const o of [orders['first'], orders['large']]) {
+        const refused = await tryPrint(o.id);
+        expect(refused.status).toBe(409);
+        expect(refused.json.code).toBe('ORDER_NOT_PAID');
+      }
       const before = await count('escrow_transactions');
       const res = await operator.api.request('POST', '/api/v1/payments/imports', { format: 'camt053', content });
       expect(res.status, res.body).toBe(201);
@@ -296,6 +310,10 @@ for (const backend of testBackends()) {
       // Partly paid: still open, the order stays unprintable.
       expect((await operator.api.request('GET', `/api/v1/invoices/${partial.id}`)).json).toMatchObject({ paidCents: 54_000, openCents: 1000, paymentState: 'partial', paidAt: null });
       expect((await orderRow(orders['large'].id)).status).toBe('unpaid');
+      // Printable exactly now: the paid order prints, the partly paid one is still refused.
+      const printed = await tryPrint(orders['first'].id);
+      expect(printed.status, printed.body).toBe(201);
+      expect((await tryPrint(orders['large'].id)).json.code).toBe('ORDER_NOT_PAID');
 
       // The same file again, or the same statement in another file: refused, nothing booked.
       const dup = await operator.api.request('POST', '/api/v1/payments/imports', { format: 'camt053', content });
@@ -323,6 +341,7 @@ for (const backend of testBackends()) {
       expect(assigned.json).toMatchObject({ status: 'matched', matchedBy: 'manual', invoiceId: partial.id });
       expect((await operator.api.request('GET', `/api/v1/invoices/${partial.id}`)).json).toMatchObject({ paidCents: 59_000, openCents: -4000, paymentState: 'overpaid' });
       expect((await orderRow(orders['large'].id)).status).toBe('paid');
+      expect((await tryPrint(orders['large'].id)).status).toBe(201);
       const again = await operator.api.request('POST', `/api/v1/payments/${t3.id}/assign`, { invoiceId: partial.id });
       expect(again.json.code).toBe('TRANSACTION_NOT_OPEN');
       // A paid invoice takes no further assignment: a second transfer for it waits, or is discarded with a reason.
