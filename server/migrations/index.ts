@@ -26,6 +26,7 @@ import * as createIdempotencyKeys from './20261204141100_create_idempotency_keys
 import * as createHolds from './20261204141200_create_holds.js';
 import * as refusePaymentsInClosedTill from './20261204143000_refuse_payments_in_closed_till.js';
 import * as outletDirectory from './20261204150000_outlet_directory.js';
+import * as seatsFrontFirstIndex from './20261204155000_seats_front_first_index.js';
 import * as createBlankBatches from './20261204160000_create_blank_batches.js';
 import * as createBlanks from './20261204160100_create_blanks.js';
 import * as createPrintTrays from './20261204160200_create_print_trays.js';
@@ -37,6 +38,9 @@ import * as createInvoiceCounters from './20261204170100_create_invoice_counters
 import * as createInvoices from './20261204170200_create_invoices.js';
 import * as createEscrowTransactions from './20261204170300_create_escrow_transactions.js';
 import * as discardEscrowTransactions from './20261204170400_discard_escrow_transactions.js';
+import * as createEntryLists from './20261204180000_create_entry_lists.js';
+import * as createCheckIns from './20261204180100_create_check_ins.js';
+import * as policiesEvaluatedOnce from './20261204190000_policies_evaluated_once.js';
 
 export interface Migration {
   name: string;
@@ -76,6 +80,7 @@ export const migrations: readonly Migration[] = [
   { name: '20261204141200_create_holds', ...createHolds },
   { name: '20261204143000_refuse_payments_in_closed_till', ...refusePaymentsInClosedTill },
   { name: '20261204150000_outlet_directory', ...outletDirectory },
+  { name: '20261204155000_seats_front_first_index', ...seatsFrontFirstIndex },
   { name: '20261204160000_create_blank_batches', ...createBlankBatches },
   { name: '20261204160100_create_blanks', ...createBlanks },
   { name: '20261204160200_create_print_trays', ...createPrintTrays },
@@ -87,4 +92,7 @@ export const migrations: readonly Migration[] = [
   { name: '20261204170200_create_invoices', ...createInvoices },
   { name: '20261204170300_create_escrow_transactions', ...createEscrowTransactions },
   { name: '20261204170400_discard_escrow_transactions', ...discardEscrowTransactions },
+  { name: '20261204180000_create_entry_lists', ...createEntryLists },
+  { name: '20261204180100_create_check_ins', ...createCheckIns },
+  { name: '20261204190000_policies_evaluated_once', ...policiesEvaluatedOnce },
 ];

@@ -13,6 +13,7 @@ import { loggerOptions } from './logger.js';
 import { createWorkstationRepository } from './modules/workstations/repository.js';
 import { healthRoutes, whoAmIRoutes } from './modules/system/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
+import { entryRoutes } from './modules/entry/routes.js';
 import { eventRoutes } from './modules/events/routes.js';
 import { createAuthService } from './modules/identity/auth-service.js';
 import { createPasswordPolicy, type PasswordPolicy } from './modules/identity/password-policy.js';
@@ -153,6 +154,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(tenantRoutes, { knex: deps.db.knex, clock: deps.clock });
       await api.register(eventRoutes, { knex: deps.db.knex, clock: deps.clock });
       await api.register(tillRoutes, { knex: deps.db.knex, clock: deps.clock });
+      await api.register(entryRoutes, { knex: deps.db.knex, clock: deps.clock });
       await api.register(invoicingRoutes, { knex: deps.db.knex, clock: deps.clock });
       await api.register(salesRoutes, { sales: createSalesService({ knex: deps.db.knex, clock: deps.clock, ...(deps.sales === undefined ? {} : { settings: deps.sales }) }), knex: deps.db.knex });
       await api.register(printingRoutes, { knex: deps.db.knex, clock: deps.clock, ...(deps.printing === undefined ? {} : { settings: deps.printing }) });

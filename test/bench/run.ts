@@ -15,10 +15,14 @@ const BENCHES: Record<string, { summary: string; run: (argv: string[]) => Promis
     summary: 'offline entry at the station: scan list of 100 000 tickets (build, save, load) and verdict per scan incl. the fsynced journal write',
     run: async (argv) => (await import('./entry.js')).runEntryBench(argv),
   },
+  'entry-online': {
+    summary: 'online entry: tickets sold and printed through the API, then gates check them in over HTTPS; check-ins/s, verdict latency, ratio to pgbench -N',
+    run: async (argv) => (await import('./entry-online.js')).runEntryOnlineBench(argv),
+  },
 };
 
 function usage(): string {
-  const lines = Object.entries(BENCHES).map(([name, b]) => `  ${name.padEnd(8)} ${b.summary}`);
+  const lines = Object.entries(BENCHES).map(([name, b]) => `  ${name.padEnd(12)} ${b.summary}`);
   return ['usage: npm run bench -- <name> [options]   (<name> --help lists the options)', '', 'benchmarks:', ...lines].join('\n');
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../../../server/migrations/index.js';
+import { callsPerRow } from '../../../server/migrations/lib/policy-sql.js';
 import { MIGRATION_CONFIG } from '../../../server/src/db/migrate.js';
 import { testBackends } from '../../support/backends.js';
 import { createEmptyDatabase } from '../../support/test-db.js';
@@ -457,6 +458,61 @@ const specs: Record<string, (db: Knex) => Promise<void>> = {
     )).rows.map((r) => Object.values(r).join(' ')).join('\n');
     expect(plan).toMatch(/seats_front_first/);
     expect(plan).not.toMatch(/Sort/);
+  },
+  '20261204180000_create_entry_lists': async (db) => {
+    const [user] = await db('users').insert({ tenant_id: promoterId, display_name: 'P', password_hash: 'x', login: 'paula' }).returning('id');
+    const list = { tenant_id: promoterId, event_id: eventId, name: 'Alle', scan_list_key: Buffer.alloc(32, 7), created_at: new Date(), created_by: user.id };
+    await db('entry_lists').insert(list);
+    await expectRejects(db, (t) => t('entry_lists').insert(list), /unique|duplicate/i);
+    await expectRejects(db, (t) => t('entry_lists').insert({ ...list, name: 'Kurz', scan_list_key: Buffer.alloc(16) }), /check/i);
+    await expectRejects(db, (t) => t('entry_lists').insert({ ...list, name: 'Rückwärts', valid_from: new Date('2027-01-02'), valid_until: new Date('2027-01-01') }), /check/i);
+    await expectRejects(db, (t) => t('entry_lists').insert({ ...list, name: 'Leer', category_ids: [] }), /check/i);
+  },
+  '20261204180100_create_check_ins': async (db) => {
+    const [user] = await db('users').insert({ tenant_id: promoterId, display_name: 'P', password_hash: 'x', login: 'paula' }).returning('id');
+    const [ws] = await db('workstations').insert({ tenant_id: promoterId, name: 'tor', cert_serial: 'cc03', cert_fingerprint: 'c'.repeat(64), cert_not_after: new Date('2030-01-01') }).returning('id');
+    const [list] = await db('entry_lists').insert({ tenant_id: promoterId, event_id: eventId, name: 'Alle', scan_list_key: Buffer.alloc(32, 7), created_at: new Date(), created_by: user.id }).returning('id');
+    const checkIn = { tenant_id: promoterId, entry_list_id: list.id, nonce: 'n'.repeat(20), code: '123', direction: 'in', gate: 'Nord', verdict: 'malformed', scanned_at: new Date(), received_at: new Date(), workstation_id: ws.id, user_id: user.id };
+    await db('check_ins').insert(checkIn);
+    await expectRejects(db, (t) => t('check_ins').insert(checkIn), /unique|duplicate/i);
+    await expectRejects(db, (t) => t('check_ins').insert({ ...checkIn, nonce: 'm'.repeat(20), verdict: 'welcome' }), /check/i);
+    await expectRejects(db, (t) => t('check_ins').update({ verdict: 'admitted' }), /append-only/);
+    await expectRejects(db, (t) => t('check_ins').delete(), /append-only/);
+    const admission = { tenant_id: promoterId, entry_list_id: list.id, ticket_id: seatId, inside: true, first_admitted_at: new Date(), first_gate: 'Nord', first_check_in_id: seatId, last_change_at: new Date(), last_gate: 'Nord' };
+    await db('ticket_admissions').insert(admission);
+    await expectRejects(db, (t) => t('ticket_admissions').insert(admission), /unique|duplicate/i);
+  },
+  '20261204190000_policies_evaluated_once': async (db) => {
+    const policies = (await db.raw<{ rows: Array<{ tablename: string; policyname: string; qual: string | null; with_check: string | null }> }>(
+      'SELECT tablename, policyname, qual, with_check FROM pg_policies WHERE schemaname = current_schema()',
+    )).rows;
+    expect(policies.length).toBeGreaterThan(20);
+    for (const p of policies) expect(callsPerRow(`${p.qual ?? ''} ${p.with_check ?? ''}`), `${p.tablename}.${p.policyname}`).toBe(false);
+    const outlet = await outletId(db);
+    await db('users').insert({ tenant_id: outlet, display_name: 'O', password_hash: 'x', login: 'otto' });
+    await db.raw('SET LOCAL ROLE boxoffice_app');
+    // The same rules: the outlet that may sell the event sees it, its category and seat; the promoter its own.
+    await db.raw(`SELECT set_config('app.tenant_id', ?, true)`, [outlet]);
+    expect([await db('events').pluck('id'), await db('price_categories').pluck('id'), await db('seats').pluck('id')]).toEqual([[eventId], [categoryId], [seatId]]);
+    expect(await db('seats').where({ id: seatId }).update({ row_label: '1' })).toBe(1);
+    await db.raw(`SELECT set_config('app.tenant_id', ?, true)`, [promoterId]);
+    expect(await db('seats').pluck('id')).toEqual([seatId]);
+    // The operator sees its children's rows only when it asks for them.
+    await db.raw(`SELECT set_config('app.tenant_id', ?, true)`, [tenantId]);
+    expect(await db('seats').pluck('id')).toEqual([]);
+    expect(await db('users').orderBy('login').pluck('login')).toEqual(['anna']);
+    await db.raw(`SELECT set_config('app.include_children', 'on', true)`);
+    expect(await db('users').orderBy('login').pluck('login')).toEqual(['anna', 'otto']);
+    await db.raw(`SELECT set_config('app.include_children', 'off', true)`);
+    const other = (await db.raw<{ rows: Array<{ id: string }> }>('SELECT gen_random_uuid() AS id')).rows[0]!.id;
+    await db.raw(`SELECT set_config('app.tenant_id', ?, true)`, [other]);
+    expect([await db('events').pluck('id'), await db('seats').pluck('id'), await db('orders').pluck('id')]).toEqual([[], [], []]);
+    await expectRejects(db, (t) => t('seats').insert({ tenant_id: promoterId, event_id: eventId, category_id: categoryId, block: 'A', row_label: '1', row_index: 1, seat_number: 2 }), /row-level security/);
+    // The sellable events and the tenant are computed once per statement, not by a function call per row.
+    await db.raw(`SELECT set_config('app.tenant_id', ?, true)`, [outlet]);
+    const plan = (await db.raw<{ rows: Array<Record<string, string>> }>('EXPLAIN SELECT id FROM seats WHERE event_id = ?', [eventId])).rows.map((r) => Object.values(r).join(' ')).join('\n');
+    expect(plan).not.toMatch(/app_may_sell|app_visible_tenant/);
+    expect(plan).toMatch(/hashed SubPlan|InitPlan/);
   },
 };
 

@@ -21,6 +21,7 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /api/v1/events/:eventId/categories': { name: 'Test', priceCents: 100, capacity: 1 },
   'POST /api/v1/events/:eventId/categories/:categoryId/variants': { name: 'Test', priceCents: 100 },
   'POST /api/v1/events/:eventId/seats': { definition: 'Block A rows 1 seats 1 category "Test"' },
+  'POST /api/v1/entry-lists/:entryListId/offline-scans': { scans: [{ nonce: 'n'.repeat(20), code: '1', gate: 'A', scannedAt: '2026-12-01T00:00:00Z', shownVerdict: 'admitted' }] },
   'POST /api/v1/payments/:transactionId/assign': { invoiceId: '6f1c1c44-52a5-4a4e-9d2e-0d3c7f6a1b2c' },
   'POST /api/v1/payments/:transactionId/discard': { reason: 'Test' },
   'POST /api/v1/tickets/:ticketId/reprint': { reason: 'damaged' },
@@ -96,6 +97,14 @@ for (const backend of testBackends()) {
           .insert({ tenant_id: server.tenants.outletB, source: 'manual', booking_date: '2026-12-04', amount_cents: 100, currency: 'EUR', status: 'unmatched', created_at: new Date(), created_by: userB.id })
           .returning<Array<{ id: string }>>('id');
         foreign['transactionId'] = tx!.id;
+      });
+      // An entry list of the promoter whose event tenant B sells.
+      const promoterUser = await createUser(server, fx.promoterId, 'p.einlass', ['events.manage']);
+      await server.tdb.asAdmin(async (db) => {
+        const [list] = await db('entry_lists')
+          .insert({ tenant_id: fx.promoterId, event_id: fx.eventId, name: 'Alle', scan_list_key: Buffer.alloc(32, 1), created_at: new Date(), created_by: promoterUser.id })
+          .returning<Array<{ id: string }>>('id');
+        foreign['entryListId'] = list!.id;
       });
       expect((await b.request('GET', '/api/v1/auth/me')).status).toBe(200);
     });
