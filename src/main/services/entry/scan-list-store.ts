@@ -94,7 +94,7 @@ export interface ScanList {
 export interface ScanListStore {
   current(): ScanList | undefined;
   replace(snapshot: ScanListSnapshot): Promise<ScanListResult>;
-  /** An incremental sync; with no changes only the list's age is reset (in memory). */
+  /** An incremental sync; with no changes and the same cursor only the list's age is reset (in memory). */
   applyChanges(changes: ScanListChanges): Promise<ScanListResult>;
   /** Milliseconds since the last sync; undefined without a list. */
   ageMs(): number | undefined;
@@ -285,7 +285,8 @@ export async function openScanListStore(deps: { readonly dir: string; readonly s
           if (!HASH_PATTERN.test(c.hash) || !(c.state === 'removed' || STATES.includes(c.state))) return fail(ScanListErrorCode.invalid, `bad change ${JSON.stringify(c).slice(0, 100)}`);
         }
         const syncedAt = deps.clock.now();
-        if (changes.changes.length > 0) {
+        // A new cursor is written even without changes: the next line on disk must start where this one ends.
+        if (changes.changes.length > 0 || changes.toCursor !== h.meta.cursor) {
           const line: ChangeLine = { generation: h.meta.generation, listId: h.meta.listId, from: h.meta.cursor, to: changes.toCursor, syncedAt: syncedAt.toISOString(), changes: changes.changes.map((c) => [c.hash, c.state]) };
           await (changesFile as AppendFile).append([line]);
         }

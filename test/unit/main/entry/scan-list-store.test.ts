@@ -66,9 +66,18 @@ describe('scan list store', () => {
     expect([codes[0], codes[1], codes[2], codes[3]].map((c) => list.stateOf(list.hashOf(c!)))).toEqual(['voided', 'cancelled', undefined, 'valid']);
     await store.close();
 
-    const again = (await openScanListStore({ dir, secrets, clock })).current()!;
+    const reopened = await openScanListStore({ dir, secrets, clock });
+    const again = reopened.current()!;
     expect([codes[0], codes[1], codes[2], codes[3]].map((c) => again.stateOf(again.hashOf(c!)))).toEqual(['voided', 'cancelled', undefined, 'valid']);
     expect(again.cursor).toBe('c2');
+
+    // A sync that moves the cursor without changes, then one with changes: both survive the next restart.
+    expect(await reopened.applyChanges({ listId: snapshot.listId, fromCursor: 'c2', toCursor: 'c3', changes: [] })).toEqual({ ok: true });
+    expect(await reopened.applyChanges({ listId: snapshot.listId, fromCursor: 'c3', toCursor: 'c4', changes: [{ hash: h(codes[3]!), state: 'voided' }] })).toEqual({ ok: true });
+    await reopened.close();
+    const third = (await openScanListStore({ dir, secrets, clock })).current()!;
+    expect(third.cursor).toBe('c4');
+    expect(third.stateOf(third.hashOf(codes[3]!))).toBe('voided');
   });
 
   it('folds many changes into a new snapshot, and ignores a change log a crash left from before the fold', async () => {
