@@ -10,7 +10,7 @@ import type { Verdict } from '../../../shared/api/entry.js';
 import { isValidBarcode } from '../../../shared/barcode.js';
 import type { Clock } from '../../ports/clock.js';
 import { decideOffline, ownKey, recordOwnScan, type OwnAdmission } from './offline-verdict.js';
-import type { Direction, JournalScan, ScanJournal } from './scan-journal.js';
+import { DuplicateNonceError, type Direction, type JournalScan, type ScanJournal } from './scan-journal.js';
 import type { ScanListStore } from './scan-list-store.js';
 
 /** The server's limit for a scanned code (CheckInRequest.code). */
@@ -145,6 +145,8 @@ export function createOfflineEntry(deps: {
           recordOwnScan(admissions, stored);
           return { ok: true };
         } catch (error) {
+          // Recorded before (a retried call with the same nonce): nothing more to do.
+          if (error instanceof DuplicateNonceError) return { ok: true };
           return { ok: false, error: { code: OfflineEntryErrorCode.journalFailed, message: (error as Error).message } };
         }
       });

@@ -77,6 +77,14 @@ export class JournalFailedError extends Error {
   }
 }
 
+/** A nonce that is in the journal already: nothing was written, and the journal carries on. */
+export class DuplicateNonceError extends Error {
+  constructor(readonly nonce: string) {
+    super(`nonce ${nonce} is already in the journal`);
+    this.name = 'DuplicateNonceError';
+  }
+}
+
 const DIRECTIONS: readonly string[] = ['in', 'out'];
 
 function parseLine(file: string, index: number, value: unknown): Line {
@@ -133,9 +141,11 @@ export async function openScanJournal(deps: { readonly dir: string }): Promise<S
   let failed: JournalFailedError | undefined;
   let queue: Promise<unknown> = Promise.resolve();
 
-  const serial = <T>(work: () => Promise<T>): Promise<T> => {
+  const serial = <T>(work: () => Promise<T>, nonce?: string): Promise<T> => {
     const next = queue.then(async () => {
       if (failed !== undefined) throw failed;
+      // Refused before any I/O: the file is as it was.
+      if (nonce !== undefined && nonces.has(nonce)) throw new DuplicateNonceError(nonce);
       try {
         return await work();
       } catch (error) {
@@ -158,7 +168,6 @@ export async function openScanJournal(deps: { readonly dir: string }): Promise<S
   }
 
   async function appendLine(line: Extract<Line, { seq: number }>): Promise<JournalScan> {
-    if (nonces.has(line.nonce)) throw new Error(`nonce ${line.nonce} is already in the journal`);
     await appendFile.append([line]);
     lastSeq = line.seq;
     nonces.add(line.nonce);
@@ -173,8 +182,16 @@ export async function openScanJournal(deps: { readonly dir: string }): Promise<S
   return {
     recovery: { scans: scans.length, tornBytes: content.tornBytes },
     scans: () => scans,
-    append: (scan) => serial(async () => appendLine({ t: 'scan', seq: lastSeq + 1, nonce: scan.nonce, list: scan.listId, gate: scan.gate, dir: scan.direction, at: scan.scannedAt, verdict: scan.verdict, hash: scan.hash, code: scan.code })),
-    appendDecided: (scan) => serial(async () => appendLine({ t: 'done', seq: lastSeq + 1, nonce: scan.nonce, list: scan.listId, gate: scan.gate, dir: scan.direction, at: scan.scannedAt, verdict: scan.verdict, hash: scan.hash })),
+    append: (scan) =>
+      serial(
+        async () => appendLine({ t: 'scan', seq: lastSeq + 1, nonce: scan.nonce, list: scan.listId, gate: scan.gate, dir: scan.direction, at: scan.scannedAt, verdict: scan.verdict, hash: scan.hash, code: scan.code }),
+        scan.nonce,
+      ),
+    appendDecided: (scan) =>
+      serial(
+        async () => appendLine({ t: 'done', seq: lastSeq + 1, nonce: scan.nonce, list: scan.listId, gate: scan.gate, dir: scan.direction, at: scan.scannedAt, verdict: scan.verdict, hash: scan.hash }),
+        scan.nonce,
+      ),
     pendingUpload: (limit) => {
       const out: JournalScan[] = [];
       for (const s of scans) {

@@ -291,12 +291,16 @@ describe('online check-ins at this gate', () => {
     const online = (code: string, verdict: 'admitted' | 'already_admitted' | 'checked_out', direction: 'in' | 'out' = 'in') =>
       s.entry.recordOnline({ code, nonce: randomBytes(16).toString('base64url'), direction, verdict, scannedAt: s.clock.now().toISOString() });
     expect(await online(codes[0]!, 'admitted')).toEqual({ ok: true });
+    // A retried record with the same nonce is taken as done and does not upset the journal.
+    const retried = { code: codes[0]!, nonce: 'retried-nonce-0000000', direction: 'in' as const, verdict: 'admitted' as const, scannedAt: s.clock.now().toISOString() };
+    expect(await s.entry.recordOnline(retried)).toEqual({ ok: true });
+    expect(await s.entry.recordOnline(retried)).toEqual({ ok: true });
     expect(await online(codes[1]!, 'admitted')).toEqual({ ok: true });
     s.clock.advance(1000);
     expect(await online(codes[1]!, 'checked_out', 'out')).toEqual({ ok: true });
     // Refusals change nothing and are not kept.
     expect(await online(codes[2]!, 'already_admitted')).toEqual({ ok: true });
-    expect(s.journal.scans()).toHaveLength(3);
+    expect(s.journal.scans()).toHaveLength(4);
     expect(s.journal.pendingUpload(10)).toEqual([]);
     const text = readFileSync(path.join(s.dir, JOURNAL_FILE), 'utf8');
     for (const code of codes) expect(text.includes(code)).toBe(false);
