@@ -1,7 +1,7 @@
 /**
  * The offline scan list of one entry list, on disk in the station's data directory. It holds every
  * barcode the list admits, and the voided and cancelled ones, only as HMAC-SHA256 under the list's own
- * key (base64url, 43 characters), never the codes themselves: a stolen station yields no code that could
+ * key (scanListHash: 16 bytes, base64url), never the codes themselves: a stolen station yields no code that could
  * be printed on a ticket. The key is needed to hash a scanned code, so it is stored too, sealed by the OS
  * secret store (Electron safeStorage: DPAPI, Keychain, libsecret), like the workstation's passphrase.
  * Residual risk, for the README: someone with the unsealed key and the list can test guessed codes
@@ -24,12 +24,23 @@ const STATES: readonly ScanListState[] = ['valid', 'voided', 'cancelled'];
 
 export const SCAN_LIST_FILE = 'scan-list.json';
 export const SCAN_LIST_CHANGES_FILE = 'scan-list-changes.jsonl';
-const HASH_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+/** 16 bytes in base64url. */
+const HASH_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+/**
+ * A raw ticket barcode has the same length; a real hash is all digits with a chance of about 10^-18.
+ * Refusing those keeps a server bug from putting printable codes on the station's disk.
+ */
+const RAW_BARCODE = /^[0-9]{22}$/;
+const isHash = (h: unknown): h is string => typeof h === 'string' && HASH_PATTERN.test(h) && !RAW_BARCODE.test(h);
 const KEY_BYTES = 32;
 
-/** The keyed hash of a barcode as server and station compute it: base64url(HMAC-SHA256(list key, UTF-8 code)). */
+/**
+ * The keyed hash of a barcode as server (server/src/modules/entry/service.ts) and station compute it:
+ * base64url of the first 16 bytes of HMAC-SHA256(list key, code). 128 bits keep 100 000 entries apart
+ * (a collision is about 10^-29 likely) at half the size.
+ */
 export function scanListHash(key: Uint8Array, code: string): string {
-  return createHmac('sha256', key).update(code, 'utf8').digest('base64url');
+  return createHmac('sha256', key).update(code, 'utf8').digest().subarray(0, 16).toString('base64url');
 }
 
 /** A full scan list as the server delivers it. */
@@ -131,7 +142,7 @@ const isText = (v: unknown, max = 200): v is string => typeof v === 'string' && 
 
 function badHash(hashes: unknown): string | undefined {
   if (!Array.isArray(hashes)) return 'not a list of hashes';
-  for (const h of hashes) if (typeof h !== 'string' || !HASH_PATTERN.test(h)) return `not a keyed hash: ${String(h).slice(0, 60)}`;
+  for (const h of hashes) if (!isHash(h)) return `not a keyed hash: ${typeof h === 'string' ? `${h.length} characters` : typeof h}`;
   return undefined;
 }
 
@@ -282,7 +293,7 @@ export async function openScanListStore(deps: { readonly dir: string; readonly s
         if (changes.fromCursor !== h.meta.cursor) return fail(ScanListErrorCode.cursorMismatch, `changes from ${changes.fromCursor}, list at ${h.meta.cursor}`);
         if (!isText(changes.toCursor)) return fail(ScanListErrorCode.invalid, 'toCursor is required');
         for (const c of changes.changes) {
-          if (!HASH_PATTERN.test(c.hash) || !(c.state === 'removed' || STATES.includes(c.state))) return fail(ScanListErrorCode.invalid, `bad change ${JSON.stringify(c).slice(0, 100)}`);
+          if (!isHash(c.hash) || !(c.state === 'removed' || STATES.includes(c.state))) return fail(ScanListErrorCode.invalid, `bad change (state ${String(c.state)})`);
         }
         const syncedAt = deps.clock.now();
         // A new cursor is written even without changes: the next line on disk must start where this one ends.

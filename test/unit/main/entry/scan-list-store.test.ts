@@ -125,6 +125,11 @@ describe('scan list store', () => {
     const good = snapshotOf({ valid: barcodes(2) });
     expect(await store.replace({ ...good, key: new Uint8Array(16) })).toMatchObject({ ok: false, code: 'SCAN_LIST_INVALID' });
     expect(await store.replace({ ...good, valid: ['12345678901234567890123'] })).toMatchObject({ ok: false, code: 'SCAN_LIST_INVALID' });
+    // Raw barcodes where hashes belong are refused, and the code does not end up in the message either.
+    const raw = barcodes(1)[0]!;
+    const refused = await store.replace({ ...good, voided: [raw] });
+    expect(refused).toMatchObject({ ok: false, code: 'SCAN_LIST_INVALID' });
+    expect(JSON.stringify(refused)).not.toContain(raw);
     expect(store.current()).toBeUndefined();
   });
 
