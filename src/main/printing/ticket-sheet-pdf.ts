@@ -13,6 +13,7 @@ import type { SheetDocument, TextMeasure } from '../../shared/ticket-sheet/pdf-d
 import { calibrationSheetDocument, ticketSheetDocument, type CalibrationSheetOptions } from '../../shared/ticket-sheet/sheet-document.js';
 import type { TicketFace } from '../../shared/ticket-sheet/ticket-face.js';
 import { encodeCode128 } from './code128.js';
+import { withoutLayoutTables } from './font-tables.js';
 
 /** DejaVu Sans: Latin with umlauts and €, Greek, Cyrillic, Hebrew, Armenian, Georgian and more. */
 export const TICKET_FONT_FILES = { normal: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf' } as const;
@@ -62,7 +63,10 @@ export interface RenderOptions {
 }
 
 export function createTicketSheetRenderer(options: { fontDir: string }): TicketSheetRenderer {
-  const files = { normal: readFileSync(path.join(options.fontDir, TICKET_FONT_FILES.normal)), bold: readFileSync(path.join(options.fontDir, TICKET_FONT_FILES.bold)) };
+  const files = {
+    normal: withoutLayoutTables(readFileSync(path.join(options.fontDir, TICKET_FONT_FILES.normal))),
+    bold: withoutLayoutTables(readFileSync(path.join(options.fontDir, TICKET_FONT_FILES.bold))),
+  };
   const fonts = { normal: fontkit.create(files.normal), bold: fontkit.create(files.bold) };
 
   /**
@@ -79,8 +83,8 @@ export function createTicketSheetRenderer(options: { fontDir: string }): TicketS
     pdfmake.setLocalAccessPolicy(() => false);
   };
 
-  // Advance widths per character, summed: no shaping, so a little wider than the kerned text pdfkit
-  // draws, which errs on the side of fitting. Measuring is called for every candidate size of every field.
+  // Advance widths per character, summed: without layout tables (font-tables.ts) that is exactly the
+  // width pdfkit draws. Measuring is called for every candidate size of every field.
   const advances = { normal: new Map<number, number>(), bold: new Map<number, number>() };
   // Whole strings too: the same event, venue and outlet names are measured for every ticket of a job.
   const strings = new Map<string, number>();
