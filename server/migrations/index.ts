@@ -38,6 +38,7 @@ import * as createInvoiceCounters from './20261204170100_create_invoice_counters
 import * as createInvoices from './20261204170200_create_invoices.js';
 import * as createEscrowTransactions from './20261204170300_create_escrow_transactions.js';
 import * as discardEscrowTransactions from './20261204170400_discard_escrow_transactions.js';
+import * as addBillingContact from './20261204170500_add_billing_contact.js';
 import * as createEntryLists from './20261204180000_create_entry_lists.js';
 import * as createCheckIns from './20261204180100_create_check_ins.js';
 import * as policiesEvaluatedOnce from './20261204190000_policies_evaluated_once.js';
@@ -92,6 +93,7 @@ export const migrations: readonly Migration[] = [
   { name: '20261204170200_create_invoices', ...createInvoices },
   { name: '20261204170300_create_escrow_transactions', ...createEscrowTransactions },
   { name: '20261204170400_discard_escrow_transactions', ...discardEscrowTransactions },
+  { name: '20261204170500_add_billing_contact', ...addBillingContact },
   { name: '20261204180000_create_entry_lists', ...createEntryLists },
   { name: '20261204180100_create_check_ins', ...createCheckIns },
   { name: '20261204190000_policies_evaluated_once', ...policiesEvaluatedOnce },

@@ -16,6 +16,8 @@ export const profileOf = (legalName: string, extra: Record<string, unknown> = {}
   taxNumber: '22/815/08150',
   vatId: 'DE123456789',
   email: 'buchhaltung@example.org',
+  contactName: 'Erika Buchhalter',
+  phone: '+49 40 123456',
   iban: 'DE02120300000000202051',
   bankName: 'Testbank',
   ...extra,

@@ -85,6 +85,8 @@ function partyBlock(party: Party, options: { withTaxIds: boolean }): PdfContent 
   lines.push(party.street, `${party.postalCode} ${party.city}`);
   if (party.country !== 'DE') lines.push(party.country);
   if (options.withTaxIds) {
+    if (party.phone !== undefined) lines.push(`Tel. ${party.phone}`);
+    if (party.email !== undefined) lines.push(party.email);
     if (party.taxNumber !== undefined) lines.push(`${LABELS.taxNumber}: ${party.taxNumber}`);
     if (party.vatId !== undefined) lines.push(`${LABELS.vatId}: ${party.vatId}`);
   }

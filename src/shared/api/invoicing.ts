@@ -22,6 +22,7 @@ export const Party = Type.Object(
     taxNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 30 })),
     vatId: Type.Optional(Type.String({ pattern: '^[A-Z]{2}[A-Za-z0-9+*.]{2,13}$' })),
     email: Type.Optional(Type.String({ maxLength: 200 })),
+    phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9 ()/-]{3,30}$' })),
     iban: Type.Optional(Type.String({ pattern: '^[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}$' })),
     bankName: Type.Optional(Type.String({ maxLength: 100 })),
   },
@@ -40,6 +41,9 @@ export const BillingProfileInput = Type.Object(
     taxNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 30 })),
     vatId: Type.Optional(Type.String({ pattern: '^[A-Z]{2}[A-Za-z0-9+*.]{2,13}$' })),
     email: Type.Optional(Type.String({ format: 'email', maxLength: 200 })),
+    /** Seller contact for e-invoices: with name, telephone, e-mail and IBAN the export is an XRechnung. */
+    contactName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9 ()/-]{3,30}$' })),
     iban: Type.Optional(Type.String({ pattern: '^[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}$' })),
     bankName: Type.Optional(Type.String({ maxLength: 100 })),
     /** Number pattern: "<prefix>-<year>-<number, zero-padded to numberDigits>", e.g. RE-2026-000123. */
@@ -71,6 +75,8 @@ export const BillingProfileView = Type.Object({
   taxNumber: Nullable(Type.String()),
   vatId: Nullable(Type.String()),
   email: Nullable(Type.String()),
+  contactName: Nullable(Type.String()),
+  phone: Nullable(Type.String()),
   iban: Nullable(Type.String()),
   bankName: Nullable(Type.String()),
   invoicePrefix: Type.String(),

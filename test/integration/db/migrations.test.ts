@@ -449,6 +449,13 @@ const specs: Record<string, (db: Knex) => Promise<void>> = {
     const [other] = await db('escrow_transactions').insert(entry).returning('id');
     await expectRejects(db, (t) => t('escrow_transactions').where({ id: other.id }).update({ status: 'rejected', reject_reason: 'NOT_A_CREDIT' }), /cannot be changed/);
   },
+  '20261204170500_add_billing_contact': async (db) => {
+    const { user } = await userAndWs(db);
+    const profile = { tenant_id: tenantId, legal_name: 'Ticket GmbH', street: 'Hafenstr. 1', postal_code: '20457', city: 'Hamburg', country: 'DE', vat_id: 'DE123456789', updated_at: new Date(), updated_by: user };
+    await db('tenant_billing_profiles').insert({ ...profile, contact_name: 'Erika Buchhalter', phone: '+49 40 123456' });
+    await expectRejects(db, (t) => t('tenant_billing_profiles').where({ tenant_id: tenantId }).update({ phone: 'call me' }), /check/i);
+    await expectRejects(db, (t) => t('tenant_billing_profiles').where({ tenant_id: tenantId }).update({ contact_name: ' ' }), /check/i);
+  },
   '20261204155000_seats_front_first_index': async (db) => {
     // The front-first walk of a category's free seats reads the index in its order, without sorting.
     await db.raw('SET LOCAL enable_seqscan = off');

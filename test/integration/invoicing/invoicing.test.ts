@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../../server/src/clock.js';
 import { checkEn16931 } from '../../../server/src/modules/invoicing/en16931-rules.js';
 import { localDay } from '../../../server/src/modules/invoicing/service.js';
+import { EN16931_CUSTOMIZATION_ID, XRECHNUNG_CUSTOMIZATION_ID } from '../../../server/src/modules/invoicing/xrechnung.js';
 import { DATEV_COLUMNS } from '../../../server/src/modules/invoicing/datev.js';
 import type { Permission } from '../../../src/shared/domain/permissions.js';
 import { testBackends } from '../../support/backends.js';
@@ -494,6 +495,14 @@ for (const backend of testBackends()) {
       expect(storno).toContain('<cbc:PayableAmount currencyID="EUR">-70.00</cbc:PayableAmount>');
       const promoterXml = await operator.api.request('GET', `/api/v1/invoices/${inv['promoter'].id}/invoice.xml`);
       expect(checkEn16931(promoterXml.body)).toEqual([]);
+      // Seller contact, IBAN and both e-mail addresses known: the settlements are XRechnung 3.0 (and pass its
+      // checked BR-DE rules); the business customer gave no e-mail address, so its invoices stay EN 16931 core.
+      const outletXml = (await outletA.api.request('GET', `/api/v1/invoices/${inv['outlet'].id}/invoice.xml`)).body;
+      for (const xml of [promoterXml.body, outletXml]) {
+        expect(xml).toContain(`<cbc:CustomizationID>${XRECHNUNG_CUSTOMIZATION_ID}</cbc:CustomizationID>`);
+        expect(xml).toContain('<cbc:Telephone>+49 40 123456</cbc:Telephone>');
+      }
+      expect(storno).toContain(`<cbc:CustomizationID>${EN16931_CUSTOMIZATION_ID}</cbc:CustomizationID>`);
       const mixed = (await outletA.api.request('GET', `/api/v1/invoices/${inv['mixed'].id}/invoice.xml`)).body;
       expect(mixed).toContain('<cbc:TaxableAmount currencyID="EUR">65.42</cbc:TaxableAmount><cbc:TaxAmount currencyID="EUR">4.58</cbc:TaxAmount>');
       // The small-amount invoice without a recipient cannot be an EN 16931 invoice (buyer name and address are mandatory).

@@ -141,5 +141,32 @@ export function checkEn16931(xml: string): RuleViolation[] {
   for (const ref of list(inv['BillingReference'])) {
     if (!text(node(ref['InvoiceDocumentReference'])['ID'])) fail('BR-55', 'preceding invoice reference (BT-25) without an identifier');
   }
+  if ((text(inv['CustomizationID']) ?? '').includes('xrechnung')) checkXRechnung(inv, seller, buyer, fail);
   return out;
+}
+
+/** The XRechnung (German CIUS) rules checked when the document declares XRechnung. */
+export const CHECKED_XRECHNUNG_RULES = ['BR-DE-1', 'BR-DE-2', 'BR-DE-3', 'BR-DE-4', 'BR-DE-5', 'BR-DE-6', 'BR-DE-7', 'BR-DE-8', 'BR-DE-9', 'BR-DE-15', 'BR-DE-16', 'BR-DE-23-a', 'BT-34/BT-49 (XRechnung 3.0)'] as const;
+
+function checkXRechnung(inv: Node, seller: Node, buyer: Node, fail: (rule: string, message: string) => void): void {
+  const means = list(inv['PaymentMeans']);
+  if (means.length === 0) fail('BR-DE-1', 'payment instructions (BG-16) missing');
+  for (const m of means) {
+    if (text(m['PaymentMeansCode']) === '58' && !text(node(m['PayeeFinancialAccount'])['ID'])) fail('BR-DE-23-a', 'SEPA transfer without the payee IBAN (BT-84)');
+  }
+  const contact = node(seller['Contact']);
+  if (Object.keys(contact).length === 0) fail('BR-DE-2', 'seller contact (BG-6) missing');
+  if (!text(contact['Name'])) fail('BR-DE-5', 'seller contact point (BT-41) missing');
+  if (!text(contact['Telephone'])) fail('BR-DE-6', 'seller contact telephone (BT-42) missing');
+  if (!text(contact['ElectronicMail'])) fail('BR-DE-7', 'seller contact e-mail (BT-43) missing');
+  const sellerAddress = node(seller['PostalAddress']);
+  if (!text(sellerAddress['CityName'])) fail('BR-DE-3', 'seller city (BT-37) missing');
+  if (!text(sellerAddress['PostalZone'])) fail('BR-DE-4', 'seller post code (BT-38) missing');
+  const buyerAddress = node(buyer['PostalAddress']);
+  if (!text(buyerAddress['CityName'])) fail('BR-DE-8', 'buyer city (BT-52) missing');
+  if (!text(buyerAddress['PostalZone'])) fail('BR-DE-9', 'buyer post code (BT-53) missing');
+  if (!text(inv['BuyerReference'])) fail('BR-DE-15', 'buyer reference (BT-10) missing');
+  if (!list(seller['PartyTaxScheme']).some((s) => text(s['CompanyID']))) fail('BR-DE-16', 'seller VAT id or tax number missing');
+  if (!text(seller['EndpointID'])) fail('BT-34', 'seller electronic address missing (mandatory in XRechnung 3.0)');
+  if (!text(buyer['EndpointID'])) fail('BT-49', 'buyer electronic address missing (mandatory in XRechnung 3.0)');
 }

@@ -57,6 +57,8 @@ export interface ProfileRow {
   tax_number: string | null;
   vat_id: string | null;
   email: string | null;
+  contact_name: string | null;
+  phone: string | null;
   iban: string | null;
   bank_name: string | null;
   invoice_prefix: string;
@@ -156,6 +158,8 @@ export const profileView = (p: ProfileRow): BillingProfileView => ({
   taxNumber: p.tax_number,
   vatId: p.vat_id,
   email: p.email,
+  contactName: p.contact_name,
+  phone: p.phone,
   iban: p.iban,
   bankName: p.bank_name,
   invoicePrefix: p.invoice_prefix,
@@ -176,7 +180,9 @@ export function partyOfProfile(p: ProfileRow): Party {
     country: p.country,
     ...(p.tax_number === null ? {} : { taxNumber: p.tax_number }),
     ...(p.vat_id === null ? {} : { vatId: p.vat_id }),
+    ...(p.contact_name === null ? {} : { contactName: p.contact_name }),
     ...(p.email === null ? {} : { email: p.email }),
+    ...(p.phone === null ? {} : { phone: p.phone }),
     ...(p.iban === null ? {} : { iban: p.iban }),
     ...(p.bank_name === null ? {} : { bankName: p.bank_name }),
   };

@@ -253,6 +253,8 @@ export function createInvoicingService(deps: InvoicingDeps) {
           tax_number: input.taxNumber ?? null,
           vat_id: input.vatId ?? null,
           email: input.email ?? null,
+          contact_name: input.contactName?.trim() ?? null,
+          phone: input.phone ?? null,
           iban: input.iban ?? null,
           bank_name: input.bankName ?? null,
           invoice_prefix: input.invoicePrefix ?? 'RE',

@@ -4,6 +4,16 @@ import { lineNets } from './totals.js';
 
 /** EN 16931 core specification, UBL 2.1 Invoice syntax. */
 export const EN16931_CUSTOMIZATION_ID = 'urn:cen.eu:en16931:2017';
+/** XRechnung 3.0, the German CIUS: declared when the data it additionally requires is there. */
+export const XRECHNUNG_CUSTOMIZATION_ID = 'urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0';
+
+/**
+ * XRechnung needs the seller's contact (name, telephone, e-mail: BR-DE-2/5/6/7), payment instructions
+ * (BR-DE-1; here a SEPA transfer to the seller's IBAN) and both parties' electronic addresses (BT-34,
+ * BT-49, mandatory since XRechnung 3.0; here their e-mail addresses).
+ */
+export const qualifiesForXRechnung = (seller: Party, buyer: Party): boolean =>
+  seller.contactName !== undefined && seller.phone !== undefined && seller.email !== undefined && seller.iban !== undefined && buyer.email !== undefined;
 
 /** UNTDID 1001: 380 commercial invoice, 384 corrected invoice (our cancellation: negated quantities and amounts). */
 export const TYPE_CODE: Record<InvoiceKind, string> = { business_order: '380', outlet_settlement: '380', promoter_settlement: '380', cancellation: '384' };
@@ -41,7 +51,7 @@ function party(p: Party, role: 'seller' | 'buyer'): string {
     '</cac:PostalAddress>',
     taxSchemes,
     `<cac:PartyLegalEntity>${el('cbc:RegistrationName', p.name)}</cac:PartyLegalEntity>`,
-    p.contactName === undefined && p.email === undefined ? '' : `<cac:Contact>${el('cbc:Name', p.contactName)}${el('cbc:ElectronicMail', p.email)}</cac:Contact>`,
+    p.contactName === undefined && p.email === undefined && p.phone === undefined ? '' : `<cac:Contact>${el('cbc:Name', p.contactName)}${el('cbc:Telephone', p.phone)}${el('cbc:ElectronicMail', p.email)}</cac:Contact>`,
     '</cac:Party>',
   ].join('');
 }
@@ -77,7 +87,7 @@ export function toUbl(view: InvoiceView, context: { original: { numberLabel: str
   const xml = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">',
-    el('cbc:CustomizationID', EN16931_CUSTOMIZATION_ID),
+    el('cbc:CustomizationID', qualifiesForXRechnung(view.issuer, view.recipient) ? XRECHNUNG_CUSTOMIZATION_ID : EN16931_CUSTOMIZATION_ID),
     el('cbc:ID', view.numberLabel),
     el('cbc:IssueDate', view.issueDate),
     el('cbc:InvoiceTypeCode', TYPE_CODE[view.kind]),
@@ -89,7 +99,7 @@ export function toUbl(view: InvoiceView, context: { original: { numberLabel: str
     `<cac:AccountingSupplierParty>${party(view.issuer, 'seller')}</cac:AccountingSupplierParty>`,
     `<cac:AccountingCustomerParty>${party(view.recipient, 'buyer')}</cac:AccountingCustomerParty>`,
     !period && view.serviceDate !== null ? `<cac:Delivery>${el('cbc:ActualDeliveryDate', view.serviceDate)}</cac:Delivery>` : '',
-    view.issuer.iban === undefined || view.kind === 'cancellation'
+    view.issuer.iban === undefined
       ? ''
       : `<cac:PaymentMeans>${el('cbc:PaymentMeansCode', '58')}${el('cbc:PaymentID', view.numberLabel)}<cac:PayeeFinancialAccount>${el('cbc:ID', view.issuer.iban)}</cac:PayeeFinancialAccount></cac:PaymentMeans>`,
     '<cac:TaxTotal>',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { InvoiceView } from '../../../../src/shared/api/invoicing.js';
 import { checkEn16931 } from '../../../../server/src/modules/invoicing/en16931-rules.js';
-import { toUbl } from '../../../../server/src/modules/invoicing/xrechnung.js';
+import { EN16931_CUSTOMIZATION_ID, toUbl, XRECHNUNG_CUSTOMIZATION_ID } from '../../../../server/src/modules/invoicing/xrechnung.js';
 
 const party = { name: 'Vorverkauf A GmbH', street: 'Hafenstraße 1', postalCode: '20457', city: 'Hamburg', country: 'DE', taxNumber: '22/815/08150', vatId: 'DE123456789', email: 'a@example.org', iban: 'DE02120300000000202051' };
 const view: InvoiceView = {
@@ -71,6 +71,19 @@ describe('EN 16931 UBL export and the rules checked on it', () => {
     expect(rules('<Other/>')).toEqual(['SYNTAX']);
   });
 
+  it('declares XRechnung 3.0 only with seller contact, IBAN and both electronic addresses, and checks its rules', () => {
+    expect(toUbl(view, { original: null, orderNumber: 1 })).toContain(`<cbc:CustomizationID>${EN16931_CUSTOMIZATION_ID}</cbc:CustomizationID>`);
+    const full: InvoiceView = { ...view, issuer: { ...party, contactName: 'Erika Buchhalter', phone: '+49 40 123456' }, recipient: { ...view.recipient!, email: 'einkauf@muster.example' } };
+    const xml = toUbl(full, { original: null, orderNumber: 1 });
+    expect(xml).toContain(`<cbc:CustomizationID>${XRECHNUNG_CUSTOMIZATION_ID}</cbc:CustomizationID>`);
+    expect(checkEn16931(xml)).toEqual([]);
+    const rules = (doc: string) => checkEn16931(doc).map((v) => v.rule);
+    expect(rules(xml.replace('<cbc:Telephone>+49 40 123456</cbc:Telephone>', ''))).toEqual(['BR-DE-6']);
+    expect(rules(xml.replace(/<cac:PaymentMeans>[\s\S]*<\/cac:PaymentMeans>/, ''))).toEqual(['BR-DE-1']);
+    expect(rules(xml.replace(/<cbc:BuyerReference>.*<\/cbc:BuyerReference>/, ''))).toEqual(['BR-DE-15']);
+    expect(rules(xml.replace('<cbc:EndpointID schemeID="EM">einkauf@muster.example</cbc:EndpointID>', ''))).toEqual(['BT-49']);
+  });
+
   it('writes a cancellation as a corrected invoice (384) with negated amounts and the preceding invoice', () => {
     const negate = (c: number) => -c;
     const storno: InvoiceView = {
@@ -89,6 +102,7 @@ describe('EN 16931 UBL export and the rules checked on it', () => {
     expect(xml).toContain('<cbc:InvoiceTypeCode>384</cbc:InvoiceTypeCode>');
     expect(xml).toContain('<cbc:InvoicedQuantity unitCode="C62">-3</cbc:InvoicedQuantity>');
     expect(xml).toContain('<cbc:PriceAmount currencyID="EUR">0.0833</cbc:PriceAmount>');
-    expect(xml).not.toContain('PaymentMeans');
+    // The refund goes to the same account: payment instructions stay.
+    expect(xml).toContain('<cbc:PaymentMeansCode>58</cbc:PaymentMeansCode>');
   });
 });
