@@ -45,12 +45,15 @@ export interface OfflineEntryError {
 export type OfflineScanResult = { readonly ok: true; readonly value: OfflineScanVerdict } | { readonly ok: false; readonly error: OfflineEntryError };
 export type RecordResult = { readonly ok: true } | { readonly ok: false; readonly error: OfflineEntryError };
 
-/** Sends one batch of scans (in order, with their nonces) to the server; true when the server has all of them. */
-export type UploadBatch = (scans: readonly JournalScan[]) => Promise<{ readonly ok: true } | { readonly ok: false; readonly code: string }>;
+/** Sends one batch of scans of one entry list (in order, with their nonces); ok when the server has all of them. */
+export type UploadBatch = (listId: string, scans: readonly JournalScan[]) => Promise<{ readonly ok: true } | { readonly ok: false; readonly code: string }>;
 
 export interface OfflineEntry {
   scan(code: string, direction?: Direction): Promise<OfflineScanResult>;
-  /** Uploads everything pending, batch by batch in journal order; stops at the first failed batch. */
+  /**
+   * Uploads everything pending, batch by batch in journal order (a batch holds scans of one entry list;
+   * at most 500, the server's limit); stops at the first failed batch.
+   */
   uploadPending(upload: UploadBatch, batchSize?: number): Promise<{ readonly uploaded: number; readonly pending: number; readonly error?: string }>;
   /**
    * Records a verdict the server gave this gate online (admitted, checked out, …), by keyed hash only, so
@@ -120,9 +123,12 @@ export function createOfflineEntry(deps: {
     async uploadPending(upload, batchSize = 500) {
       let uploaded = 0;
       for (;;) {
-        const batch = deps.journal.pendingUpload(batchSize);
-        if (batch.length === 0) return { uploaded, pending: 0 };
-        const answer = await upload(batch);
+        const pending = deps.journal.pendingUpload(batchSize);
+        const first = pending[0];
+        if (first === undefined) return { uploaded, pending: 0 };
+        const otherList = pending.findIndex((s) => s.listId !== first.listId);
+        const batch = otherList < 0 ? pending : pending.slice(0, otherList);
+        const answer = await upload(first.listId, batch);
         if (!answer.ok) return { uploaded, pending: deps.journal.pendingUpload(Number.MAX_SAFE_INTEGER).length, error: answer.code };
         try {
           await deps.journal.acknowledge((batch.at(-1) as JournalScan).seq);

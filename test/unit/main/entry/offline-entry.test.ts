@@ -163,7 +163,7 @@ describe('offline journal', () => {
     for (const code of codes) await verdictOf(s, code);
     const batches: JournalScan[][] = [];
     let failAfter = 2;
-    const upload: UploadBatch = async (batch) => {
+    const upload: UploadBatch = async (_listId, batch) => {
       if (failAfter === 0) return { ok: false, code: 'NETWORK_UNREACHABLE' };
       failAfter -= 1;
       batches.push([...batch]);
