@@ -1,18 +1,15 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createOfflineEntry, type UploadBatch } from '../../../../src/main/services/entry/offline-entry.js';
 import { JOURNAL_FILE, openScanJournal, type JournalScan, type ScanJournal } from '../../../../src/main/services/entry/scan-journal.js';
 import { openScanListStore, type ScanListSnapshot } from '../../../../src/main/services/entry/scan-list-store.js';
 import { barcodeCheckDigits } from '../../../../src/shared/barcode.js';
-import { barcodes, snapshotOf } from '../../../support/entry-fixtures.js';
+import { barcodes, runScanChild, snapshotOf } from '../../../support/entry-fixtures.js';
 import { createFakeSecretStore } from '../fake-secret-store.js';
 
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const tempDir = () => mkdtempSync(path.join(tmpdir(), 'offline-entry-'));
 
 function movableClock(start = '2026-12-04T19:00:00.000Z') {
@@ -227,29 +224,8 @@ describe('offline journal', () => {
     }
     writeFileSync(path.join(dir, 'codes.json'), JSON.stringify(scans));
 
-    const runChild = (killAfter: number | undefined) =>
-      new Promise<{ shown: string[][]; signal: NodeJS.Signals | null }>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support/entry-scan-child.ts'), dir, secretKey.toString('hex')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-        const shown: string[][] = [];
-        let buffered = '';
-        let stderr = '';
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        child.stdout.on('data', (d: Buffer) => {
-          buffered += d.toString();
-          const lines = buffered.split('\n');
-          buffered = lines.pop()!;
-          for (const line of lines) {
-            const parts = line.split(' ');
-            if (parts.length === 4) shown.push(parts);
-            if (killAfter !== undefined && shown.length >= killAfter && child.exitCode === null) child.kill('SIGKILL');
-          }
-        });
-        child.on('error', reject);
-        child.on('close', (code, signal) => (code === 0 || signal === 'SIGKILL' ? resolve({ shown, signal }) : reject(new Error(`child failed (${code}): ${stderr}`))));
-      });
-
     const killAt = 300 + Math.floor(Math.random() * 400);
-    const first = await runChild(killAt);
+    const first = await runScanChild(dir, secretKey, { killAfter: killAt });
     expect(first.signal).toBe('SIGKILL');
     expect(first.shown.length).toBeGreaterThanOrEqual(killAt);
     expect(first.shown.length).toBeLessThan(scans.length);
@@ -258,10 +234,10 @@ describe('offline journal', () => {
     const journal = await openScanJournal({ dir });
     const byNonce = new Map(journal.scans().map((j) => [j.nonce, j]));
     expect(byNonce.size).toBe(journal.scans().length);
-    for (const [nonce, seq, verdict, code] of first.shown) {
-      const kept = byNonce.get(nonce!);
+    for (const { nonce, seq, verdict, code } of first.shown) {
+      const kept = byNonce.get(nonce);
       expect(kept, `shown scan ${seq} missing`).toBeDefined();
-      expect([String(kept!.seq), kept!.verdict, kept!.code]).toEqual([seq, verdict, code]);
+      expect([kept!.seq, kept!.verdict, kept!.code]).toEqual([seq, verdict, code]);
     }
     // At most the one scan whose fsync finished but whose verdict was not printed any more.
     expect(journal.scans().length - first.shown.length).toBeGreaterThanOrEqual(0);
@@ -270,7 +246,7 @@ describe('offline journal', () => {
 
     // The restarted station goes on where it stopped and knows whom it let in.
     writeFileSync(path.join(dir, 'codes.json'), JSON.stringify(scans.slice(0, 50)));
-    const second = await runChild(undefined);
+    const second = await runScanChild(dir, secretKey);
     const done = await openScanJournal({ dir });
     const all = done.scans();
     expect(all.map((j) => j.seq)).toEqual(Array.from({ length: all.length }, (_, i) => i + 1));
@@ -279,8 +255,8 @@ describe('offline journal', () => {
     for (const j of all) if (j.verdict === 'admitted') admittedTwice.set(j.code!, (admittedTwice.get(j.code!) ?? 0) + 1);
     expect([...admittedTwice.values()].every((n) => n === 1)).toBe(true);
     // The rescanned codes that were admitted before the kill are refused now.
-    const admittedBefore = new Set(first.shown.filter((p) => p[2] === 'admitted').map((p) => p[3]));
-    for (const [, , verdict, code] of second.shown) if (admittedBefore.has(code)) expect(verdict).toBe('already_admitted');
+    const admittedBefore = new Set(first.shown.filter((p) => p.verdict === 'admitted').map((p) => p.code));
+    for (const { verdict, code } of second.shown) if (admittedBefore.has(code)) expect(verdict).toBe('already_admitted');
   }, 60_000);
 });
 
