@@ -34,6 +34,10 @@ export interface ServerSpoolResult {
   toSpooler: number[];
   /** Request → server confirmed, ms per order. */
   toConfirmed: number[];
+  /** Where the time to the spooler goes, ms per order: issuing on the server, rendering, the printer adapter. */
+  issue: number[];
+  render: number[];
+  printer: number[];
   setupMs: number;
 }
 
@@ -124,22 +128,44 @@ export async function benchServerSpool(renderer: TicketSheetRenderer, printer: P
     const tray = await api.http.request({ method: 'PUT', path: '/api/v1/printing/tray', body: { nextBlankNumber: 1 }, response: TrayView, auth: 'session' });
     if (!tray.ok) throw new Error(`loading the tray failed: ${tray.error.code}`);
 
-    // The printer's acceptance is the end of "request to spooler".
+    // The printer's acceptance is the end of "request to spooler"; the parts are timed on the way.
     let acceptedAt = 0;
+    const part = { issue: 0, render: 0, printer: 0 };
     const timedPrinter: Printer = {
       ...printer,
       print: async (request) => {
+        const start = performance.now();
         const result = await printer.print(request);
         acceptedAt = performance.now();
+        part.printer = acceptedAt - start;
         return result;
       },
     };
+    const timedRenderer = {
+      renderTickets: async (...args: Parameters<TicketSheetRenderer['renderTickets']>) => {
+        const start = performance.now();
+        const pdf = await renderer.renderTickets(...args);
+        part.render = performance.now() - start;
+        return pdf;
+      },
+    };
+    const http = createHttpPrintJobBackend(api.http);
+    const timedBackend = {
+      ...http,
+      issue: async (...args: Parameters<typeof http.issue>) => {
+        const start = performance.now();
+        const issued = await http.issue(...args);
+        part.issue = performance.now() - start;
+        return issued;
+      },
+    };
     const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
-    const service = createPrintService({ printer: timedPrinter, renderer, clock: { now: () => new Date() }, log, backend: createHttpPrintJobBackend(api.http) });
+    const service = createPrintService({ printer: timedPrinter, renderer: timedRenderer, clock: { now: () => new Date() }, log, backend: timedBackend });
     const setupMs = performance.now() - setupStart;
 
     const toSpooler: number[] = [];
     const toConfirmed: number[] = [];
+    const parts = { issue: [] as number[], render: [] as number[], printer: [] as number[] };
     for (let i = 0; i < orders; i += 1) {
       const sale = await api.http.request({
         method: 'POST',
@@ -156,8 +182,11 @@ export async function benchServerSpool(renderer: TicketSheetRenderer, printer: P
       if (!printed.ok || !printed.confirmed) throw new Error(`print failed: ${printed.ok ? "not confirmed" : printed.stage === "issue" ? printed.error.code : JSON.stringify(printed.report.error)}`);
       toSpooler.push(acceptedAt - started);
       toConfirmed.push(done - started);
+      parts.issue.push(part.issue);
+      parts.render.push(part.render);
+      parts.printer.push(part.printer);
     }
-    return { toSpooler, toConfirmed, setupMs };
+    return { toSpooler, toConfirmed, ...parts, setupMs };
   } finally {
     backend?.close();
     await app?.close();

@@ -165,6 +165,10 @@ export async function runPrintBench(argv: string[]): Promise<number> {
           `${ms(median(result.toSpooler))} median of ${options.serverOrders} (min ${ms(Math.min(...result.toSpooler))}; target ≤ 300 ms); ` +
           `→ confirmed by the server: ${ms(median(result.toConfirmed))} median (server set-up ${(result.setupMs / 1000).toFixed(1)} s, not counted)`,
       );
+      out(
+        `  of which (medians): issue on the server ${ms(median(result.issue))}, render ${ms(median(result.render))}, ` +
+          `printer adapter (state check + hand-over) ${ms(median(result.printer))}`,
+      );
     } catch (error) {
       problems.push(`server print: ${(error as Error).message}`);
     }

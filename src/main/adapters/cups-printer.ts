@@ -78,10 +78,13 @@ export function createCupsPrinter(options: CupsPrinterOptions): Printer {
     list: () => query(),
     status,
     async print(request) {
-      const current = await status(request.printer);
-      if (!current.ok) return current;
-      const blocked = stateError(current.value);
-      if (blocked !== undefined) return { ok: false, error: blocked };
+      if (!isValidCupsName(request.printer)) return printerFail(PrinterErrorCode.unknown, `not a CUPS printer name: ${JSON.stringify(request.printer.slice(0, 100))}`);
+      if (request.stateChecked !== true) {
+        const current = await status(request.printer);
+        if (!current.ok) return current;
+        const blocked = stateError(current.value);
+        if (blocked !== undefined) return { ok: false, error: blocked };
+      }
       // No file argument: lp reads the PDF from standard input.
       const outcome = await run(lp, ['-d', request.printer, '-t', request.title.slice(0, 200), ...CUPS_PRINT_OPTIONS], request.pdf);
       if (outcome.failure !== undefined) return printerFail(PrinterErrorCode.failed, `lp cannot run: ${outcome.failure}`);

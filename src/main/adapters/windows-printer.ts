@@ -92,7 +92,8 @@ export function createWindowsPrinter(options: WindowsPrinterOptions): Printer {
     list,
     status,
     async print(request) {
-      const current = await status(request.printer);
+      const current: PrinterResult<PrinterInfo> =
+        request.stateChecked === true ? { ok: true, value: { name: request.printer, state: 'unknown', isDefault: false } } : await status(request.printer);
       // Without a printer list (PowerShell blocked by policy) SumatraPDF's exit code still tells.
       if (!current.ok && current.error.code !== PrinterErrorCode.failed) return current;
       if (current.ok) {

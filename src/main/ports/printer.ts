@@ -45,6 +45,8 @@ export interface PrintRequest {
   readonly pdf: Uint8Array;
   /** Shown in the spooler's queue; no personal data. */
   readonly title: string;
+  /** The caller has just asked for the printer's state itself (while rendering); the adapter skips its own check. */
+  readonly stateChecked?: boolean;
 }
 
 export interface PrintAccepted {
@@ -58,8 +60,8 @@ export interface Printer {
   status(name: string): Promise<PrinterResult<PrinterInfo>>;
   /**
    * Hands an A4 PDF to the queue at 100 % (no scaling, no fit to page). Refuses before sending when
-   * the printer is known to be offline or out of paper, so no blank is spent on a job that cannot print.
-   * Success means the spooler has accepted the whole job.
+   * the printer is known to be offline or out of paper (unless the caller checked: `stateChecked`), so
+   * no blank is spent on a job that cannot print. Success means the spooler has accepted the whole job.
    */
   print(request: PrintRequest): Promise<PrinterResult<PrintAccepted>>;
 }

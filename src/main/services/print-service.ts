@@ -15,7 +15,7 @@ import type { TicketFace } from '../../shared/ticket-sheet/ticket-face.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { IssuedPrintJob, PrintJobBackend, SpoilReason } from '../ports/print-jobs.js';
-import { PrinterErrorCode, type Printer, type PrinterErrorCode as PrinterCode } from '../ports/printer.js';
+import { PrinterErrorCode, stateError, type Printer, type PrinterErrorCode as PrinterCode, type PrinterInfo, type PrinterResult } from '../ports/printer.js';
 
 /** What renders the sheets (src/main/printing/ticket-sheet-pdf.ts). */
 export interface SheetRenderer {
@@ -130,7 +130,11 @@ const noBackend: ApiError = { code: 'PRINT_BACKEND_UNAVAILABLE', status: undefin
 export function createPrintService(deps: PrintServiceDeps): PrintService {
   const journal = new Map<string, UnresolvedJob>();
 
-  async function printJob(job: PrintJobInput, setup: PrinterSetup): Promise<PrintReport> {
+  /**
+   * `state` is the printer's state, asked for while the job was issued or rendered (lpstat or PowerShell
+   * take longer than rendering a sheet); a known offline or paper-less printer gets nothing.
+   */
+  async function printJob(job: PrintJobInput, setup: PrinterSetup, state?: Promise<PrinterResult<PrinterInfo>>): Promise<PrintReport> {
     const failed = (code: string, message: string, retryable: boolean): PrintReport => ({
       jobId: job.jobId,
       ok: false,
@@ -140,6 +144,7 @@ export function createPrintService(deps: PrintServiceDeps): PrintService {
       retryable,
     });
     if (setup.printerName === null) return failed(PrintServiceErrorCode.printerNotConfigured, 'no printer chosen for this workstation', true);
+    const printerState = state ?? deps.printer.status(setup.printerName);
     let pdf: Buffer;
     try {
       pdf = await deps.renderer.renderTickets({ faces: job.tickets, calibration: setup.calibration, startPosition: job.startPosition }, { creationDate: deps.clock.now() });
@@ -153,7 +158,13 @@ export function createPrintService(deps: PrintServiceDeps): PrintService {
       if ((error as { code?: unknown }).code === PrintServiceErrorCode.fontMissing) return failed(PrintServiceErrorCode.fontMissing, String(error), true);
       return failed(PrintServiceErrorCode.renderFailed, String(error), false);
     }
-    const printed = await deps.printer.print({ printer: setup.printerName, pdf, title: `Tickets ${job.tickets[0]?.orderNumber ?? job.jobId}` });
+    const current = await printerState;
+    // Without a state (the query itself failed) the adapter checks again and decides.
+    const checked = current.ok || current.error.code !== PrinterErrorCode.failed;
+    if (!current.ok && checked) return failed(current.error.code, current.error.message, RETRYABLE.has(current.error.code));
+    const blocked = current.ok ? stateError(current.value) : undefined;
+    if (blocked !== undefined) return failed(blocked.code, blocked.message, true);
+    const printed = await deps.printer.print({ printer: setup.printerName, pdf, title: `Tickets ${job.tickets[0]?.orderNumber ?? job.jobId}`, stateChecked: checked });
     if (!printed.ok) {
       deps.log.warn('printer refused the ticket job', { jobId: job.jobId, code: printed.error.code, message: printed.error.message });
       return failed(printed.error.code, printed.error.message, RETRYABLE.has(printed.error.code) && printed.error.mayHavePrinted !== true);
@@ -176,8 +187,8 @@ export function createPrintService(deps: PrintServiceDeps): PrintService {
     return false;
   }
 
-  async function printAndConfirm(job: PrintJobInput, setup: PrinterSetup): Promise<OrderPrintResult> {
-    const report = await printJob(job, setup);
+  async function printAndConfirm(job: PrintJobInput, setup: PrinterSetup, state?: Promise<PrinterResult<PrinterInfo>>): Promise<OrderPrintResult> {
+    const report = await printJob(job, setup, state);
     if (!report.ok) {
       journal.set(job.jobId, { job, report, state: 'failed' });
       return { ok: false, stage: 'print', report };
@@ -200,15 +211,20 @@ export function createPrintService(deps: PrintServiceDeps): PrintService {
   }
 
   return {
-    printJob,
+    printJob: (job, setup) => printJob(job, setup),
 
     async printOrder(orderId, setup, ticketIds) {
       const backend = deps.backend;
       if (backend === undefined) return { ok: false, stage: 'issue', error: noBackend };
+      // The printer's state is asked for while the server issues the job.
+      const state = setup.printerName === null ? undefined : deps.printer.status(setup.printerName);
       const issued = await backend.issue(orderId, ticketIds);
-      if (!issued.ok) return { ok: false, stage: 'issue', error: issued.error };
+      if (!issued.ok) {
+        await state;
+        return { ok: false, stage: 'issue', error: issued.error };
+      }
       const job: IssuedPrintJob = issued.value;
-      return printAndConfirm({ jobId: job.id, startPosition: job.startPosition, tickets: job.tickets }, setup);
+      return printAndConfirm({ jobId: job.id, startPosition: job.startPosition, tickets: job.tickets }, setup, state);
     },
 
     async retry(jobId, setup) {

@@ -80,6 +80,26 @@ describe('print service', () => {
     }
   });
 
+  it('asks for the printer’s state while rendering and sends nothing to a printer known to be offline', async () => {
+    const sent: PrintRequest[] = [];
+    const printerIn = (state: 'offline' | 'idle' | 'query-failed'): Printer => ({
+      list: async () => ({ ok: true, value: [] }),
+      status: async (name) => (state === 'query-failed' ? printerFail(PrinterErrorCode.failed, 'lpstat cannot run') : { ok: true, value: { name, state, isDefault: true } }),
+      print: async (request) => {
+        sent.push(request);
+        return { ok: true, value: { jobId: 'P-1' } };
+      },
+    });
+    const job = { jobId: 'j', startPosition: 1 as const, tickets: [sampleFace(1)] };
+    expect(await createPrintService({ printer: printerIn('offline'), renderer, clock, log }).printJob(job, setup)).toMatchObject({ ok: false, retryable: true, error: { code: 'PRINTER_OFFLINE' } });
+    expect(sent).toHaveLength(0);
+    expect(await createPrintService({ printer: printerIn('idle'), renderer, clock, log }).printJob(job, setup)).toMatchObject({ ok: true });
+    expect(sent[0]).toMatchObject({ stateChecked: true });
+    // When the state cannot be asked for, the adapter checks on its own.
+    expect(await createPrintService({ printer: printerIn('query-failed'), renderer, clock, log }).printJob(job, setup)).toMatchObject({ ok: true });
+    expect(sent[1]).toMatchObject({ stateChecked: false });
+  });
+
   it('does not offer a retry on the same blanks when the print helper may have printed part of the job', async () => {
     const printer: Printer = {
       list: async () => ({ ok: true, value: [] }),

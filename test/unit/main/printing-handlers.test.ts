@@ -41,11 +41,11 @@ function fakeStation(settings: StationSettings | undefined, backend?: BackendCli
   } as unknown as Station;
 }
 
-function recordingPrinter() {
+function recordingPrinter(state: 'idle' | 'paper-out' = 'idle') {
   const printed: PrintRequest[] = [];
   const printer: Printer = {
     list: async () => ({ ok: true, value: [{ name: 'Kasse-Laser', state: 'idle', isDefault: true }] }),
-    status: async (name) => (name === 'Kasse-Laser' ? { ok: true, value: { name, state: 'paper-out', isDefault: true, detail: 'media-empty' } } : { ok: false, error: { code: 'PRINTER_UNKNOWN', message: 'no' } }),
+    status: async (name) => (name === 'Kasse-Laser' ? { ok: true, value: { name, state, isDefault: true, detail: state === 'idle' ? 'none' : 'media-empty' } } : { ok: false, error: { code: 'PRINTER_UNKNOWN', message: 'no' } }),
     print: async (request) => {
       printed.push(request);
       return { ok: true, value: { jobId: `Kasse-Laser-${printed.length}` } };
@@ -88,7 +88,7 @@ describe('printing IPC handlers', () => {
   });
 
   it('list printers and report the configured one’s state', async () => {
-    const { printer } = recordingPrinter();
+    const { printer } = recordingPrinter('paper-out');
     const handlers = printingHandlers(createStationPrinting({ station: fakeStation(settings), printer, renderer: () => renderer, clock, log }));
     const listed = await handlers.listPrinters({});
     conforms('listPrinters', listed);
@@ -116,6 +116,17 @@ describe('printing IPC handlers', () => {
     expect(paths).toEqual([`/api/v1/orders/${ORDER}/print-jobs`, `/api/v1/print-jobs/${JOB}/confirm`]);
     expect(printed).toHaveLength(1);
     conforms('unresolvedJobs', await handlers.unresolvedJobs({}));
+  });
+
+  it('keep an order whose printer is out of paper as a failed job for a retry, and print nothing', async () => {
+    const { printer, printed } = recordingPrinter('paper-out');
+    const handlers = printingHandlers(createStationPrinting({ station: fakeStation(settings, backendAnswering([])), printer, renderer: () => renderer, clock, log }));
+    const answer = await handlers.printOrder({ orderId: ORDER });
+    conforms('printOrder', answer);
+    expect(answer).toMatchObject({ ok: true, value: { confirmed: false, report: { ok: false, retryable: true, error: { code: 'PAPER_OUT' } } } });
+    expect(printed).toHaveLength(0);
+    const open = await handlers.unresolvedJobs({});
+    expect(open).toMatchObject({ ok: true, value: [{ jobId: JOB, state: 'failed', blankNumbers: [1, 2, 3] }] });
   });
 
   it('answer STATION_NOT_CONFIGURED for an order before setup, and a missing font as PRINT_FONT_MISSING', async () => {

@@ -178,6 +178,15 @@ describe('CUPS adapter', () => {
     }
   });
 
+  it('skips its own state check when the caller has just made it, and still refuses bad names', async () => {
+    const { runner, calls } = fakeRunner(healthy);
+    const printer = createCupsPrinter({ runner, env: {} });
+    expect(await printer.print({ printer: 'PDF', pdf, title: 't', stateChecked: true })).toEqual({ ok: true, value: { jobId: 'PDF-42' } });
+    expect(calls.map((call) => call.file)).toEqual(['lp']);
+    expect(await printer.print({ printer: '-o', pdf, title: 't', stateChecked: true })).toMatchObject({ ok: false, error: { code: 'PRINTER_UNKNOWN' } });
+    expect(calls).toHaveLength(1);
+  });
+
   it('reports a missing lpstat as PRINT_FAILED', async () => {
     const { runner } = fakeRunner(() => ({ exitCode: null, failure: 'ENOENT' }));
     expect(await createCupsPrinter({ runner, env: {} }).status('PDF')).toMatchObject({ ok: false, error: { code: 'PRINT_FAILED' } });
