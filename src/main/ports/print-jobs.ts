@@ -16,12 +16,17 @@ export interface IssuedPrintJob {
   readonly tickets: readonly TicketFace[];
 }
 
+/** Why a ticket is printed again (the server's reasons; `other` needs a note). */
+export type ReprintReason = 'damaged' | 'lost' | 'printer_fault' | 'other';
+
 /** Why blanks are reported spoiled (the server's reasons). */
 export type SpoilReason = 'paper_jam' | 'misprint' | 'printer_error' | 'not_printed' | 'other';
 
 export interface PrintJobBackend {
   /** Issues a job for the order's unprinted tickets, or the given ones; retried with the same idempotency key. */
   issue(orderId: string, ticketIds?: readonly string[]): Promise<ApiResult<IssuedPrintJob>>;
+  /** Voids the ticket's active print (its barcode stops admitting) and issues a job with a new barcode on the next blank. */
+  reprint(ticketId: string, reason: ReprintReason, note?: string): Promise<ApiResult<IssuedPrintJob>>;
   confirm(jobId: string, blankNumbers: readonly number[]): Promise<ApiResult<unknown>>;
   spoil(jobId: string, blankNumbers: readonly number[], reason: SpoilReason, note?: string): Promise<ApiResult<unknown>>;
 }

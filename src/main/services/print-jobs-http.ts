@@ -29,6 +29,16 @@ export function createHttpPrintJobBackend(http: HttpClient): PrintJobBackend {
         // A retry after a lost answer returns the job issued first instead of spending new blanks.
         idempotent: true,
       }),
+    reprint: (ticketId, reason, note) =>
+      http.request({
+        method: 'POST',
+        path: `/api/v1/tickets/${segment(ticketId)}/reprint`,
+        body: { reason, ...(note === undefined ? {} : { note }) },
+        response: IssuedJob,
+        auth: 'session',
+        // A retry after a lost answer returns the first reprint instead of voiding the new barcode too.
+        idempotent: true,
+      }),
     confirm: (jobId, blankNumbers) =>
       http.request({ method: 'POST', path: `/api/v1/print-jobs/${segment(jobId)}/confirm`, body: { blankNumbers: [...blankNumbers] }, response: JobAnswer, auth: 'session', idempotent: true }),
     spoil: (jobId, blankNumbers, reason, note) =>

@@ -14,7 +14,7 @@ import { SheetPlanError, type Calibration, type StartPosition } from '../../shar
 import type { TicketFace } from '../../shared/ticket-sheet/ticket-face.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import type { IssuedPrintJob, PrintJobBackend, SpoilReason } from '../ports/print-jobs.js';
+import type { IssuedPrintJob, PrintJobBackend, ReprintReason, SpoilReason } from '../ports/print-jobs.js';
 import { PrinterErrorCode, stateError, type Printer, type PrinterErrorCode as PrinterCode, type PrinterInfo, type PrinterResult } from '../ports/printer.js';
 
 /** What renders the sheets (src/main/printing/ticket-sheet-pdf.ts). */
@@ -108,6 +108,8 @@ export interface PrintService {
   printJob(job: PrintJobInput, setup: PrinterSetup): Promise<PrintReport>;
   /** Issue → render → print → confirm with the server. */
   printOrder(orderId: string, setup: PrinterSetup, ticketIds?: readonly string[]): Promise<OrderPrintResult>;
+  /** Reprint of one ticket: the server voids its barcode and issues a new one on the next blank; then as printOrder. */
+  reprintTicket(ticketId: string, reason: ReprintReason, setup: PrinterSetup, note?: string): Promise<OrderPrintResult>;
   /** Sends a failed job again, on the same blanks. */
   retry(jobId: string, setup: PrinterSetup): Promise<OrderPrintResult>;
   /** Gives a failed job up: its blanks are reported spoiled (the server voids the prints; a new job prints on new blanks). */
@@ -225,6 +227,18 @@ export function createPrintService(deps: PrintServiceDeps): PrintService {
       }
       const job: IssuedPrintJob = issued.value;
       return printAndConfirm({ jobId: job.id, startPosition: job.startPosition, tickets: job.tickets }, setup, state);
+    },
+
+    async reprintTicket(ticketId, reason, setup, note) {
+      const backend = deps.backend;
+      if (backend === undefined) return { ok: false, stage: 'issue', error: noBackend };
+      const state = setup.printerName === null ? undefined : deps.printer.status(setup.printerName);
+      const issued = await backend.reprint(ticketId, reason, note);
+      if (!issued.ok) {
+        await state;
+        return { ok: false, stage: 'issue', error: issued.error };
+      }
+      return printAndConfirm({ jobId: issued.value.id, startPosition: issued.value.startPosition, tickets: issued.value.tickets }, setup, state);
     },
 
     async retry(jobId, setup) {

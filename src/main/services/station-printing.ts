@@ -41,6 +41,7 @@ export function createStationPrinting(deps: StationPrintingDeps): StationPrintin
   };
   const backend: PrintJobBackend = {
     issue: async (orderId, ticketIds) => (await readyBackend())?.issue(orderId, ticketIds) ?? notConfigured(),
+    reprint: async (ticketId, reason, note) => (await readyBackend())?.reprint(ticketId, reason, note) ?? notConfigured(),
     confirm: async (jobId, blanks) => (await readyBackend())?.confirm(jobId, blanks) ?? notConfigured(),
     spoil: async (jobId, blanks, reason, note) => (await readyBackend())?.spoil(jobId, blanks, reason, note) ?? notConfigured(),
   };

@@ -84,6 +84,18 @@ export const PRINTING_IPC = {
     args: Type.Object({ orderId: Uuid, ticketIds: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 300, uniqueItems: true })) }, { additionalProperties: false }),
     result: PrintOutcomeSchema,
   },
+  /** Reprint one ticket (the old barcode dies at once), print it on the next blank and confirm it. */
+  reprintTicket: {
+    args: Type.Object(
+      {
+        ticketId: Uuid,
+        reason: Type.Union([Type.Literal('damaged'), Type.Literal('lost'), Type.Literal('printer_fault'), Type.Literal('other')]),
+        note: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+      },
+      { additionalProperties: false },
+    ),
+    result: PrintOutcomeSchema,
+  },
   /** Send a failed job again, on the same blanks (paper loaded, printer back online). */
   retryJob: { args: Type.Object({ jobId: Uuid }, { additionalProperties: false }), result: PrintOutcomeSchema },
   /** Give a failed job up: its blanks are reported spoiled; a new job prints on new blanks. */

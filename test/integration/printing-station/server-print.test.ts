@@ -32,12 +32,14 @@ describe(`station prints a paid order through CUPS with the server's barcodes ($
   let clerk: TestUser;
   let harness: StationHarness;
   let cups: CupsPdf;
+  let printing: ReturnType<typeof createStationPrinting>;
+  let firstPrints: Array<{ ticket_id: string; blank_number: number; barcode: string; status: string }> = [];
 
   beforeAll(async () => {
     cups = await openCupsPdf();
     server = await startTestServer(backend, { config: { sessions: { absoluteHours: 8, idleMinutes: 0 } } });
     fx = await createSalesFixture(server, { sellers: [server.tenants.outlet] });
-    clerk = await createUser(server, server.tenants.outlet, 'kasse.druck', ['sales.sell', 'tickets.print']);
+    clerk = await createUser(server, server.tenants.outlet, 'kasse.druck', ['sales.sell', 'tickets.print', 'tickets.reprint']);
     await openTill(server, server.tenants.outlet, server.workstation.id, clerk.id);
     await insertBlankBatch(server, server.tenants.outlet, 1, 30, clerk.id);
     harness = await stationWith(workstationP12(server.workstation, server.pki.ca.certPem));
@@ -72,7 +74,7 @@ describe(`station prints a paid order through CUPS with the server's barcodes ($
     expect(sale, JSON.stringify(sale)).toMatchObject({ ok: true });
     const order = sale.ok ? sale.value : undefined;
 
-    const printing = createStationPrinting({
+    printing = createStationPrinting({
       station: harness.station,
       printer: cupsPrinter(),
       renderer: () => createTicketSheetRenderer({ fontDir: findTicketFontDir([SYSTEM_FONT_DIR]) }),
@@ -92,8 +94,12 @@ describe(`station prints a paid order through CUPS with the server's barcodes ($
     ]);
 
     const prints = await server.tdb.asAdmin((admin) =>
-      admin('ticket_prints').whereIn('blank_number', [4, 5, 6]).orderBy('blank_number').select<Array<{ blank_number: number; barcode: string; status: string }>>('blank_number', 'barcode', 'status'),
+      admin('ticket_prints')
+        .whereIn('blank_number', [4, 5, 6])
+        .orderBy('blank_number')
+        .select<Array<{ ticket_id: string; blank_number: number; barcode: string; status: string }>>('ticket_id', 'blank_number', 'barcode', 'status'),
     );
+    firstPrints = prints;
     expect(prints.map((print) => [Number(print.blank_number), print.status])).toEqual([
       [4, 'active'],
       [5, 'active'],
@@ -105,5 +111,23 @@ describe(`station prints a paid order through CUPS with the server's barcodes ($
     const info = await pdfInfo(file);
     expect([info.pages, Math.round(info.width), Math.round(info.height)]).toEqual([1, 595, 842]);
     expect(await cups.decodeBlanks(file)).toEqual(prints.map((print) => [[print.barcode], [print.barcode]]));
+  });
+
+  it('reprints a damaged ticket on the next blank with a new barcode; the old one is void', async () => {
+    const old = firstPrints[0]!;
+    const result = await printing.service.reprintTicket(old.ticket_id, 'damaged', printing.setup());
+    expect(result, JSON.stringify(result)).toMatchObject({ ok: true, confirmed: true });
+    if (!result.ok) return;
+    expect(result.report.blanks).toMatchObject([{ blankNumber: 7, ticketId: old.ticket_id, outcome: 'printed' }]);
+    const prints = await server.tdb.asAdmin((admin) =>
+      admin('ticket_prints').where({ ticket_id: old.ticket_id }).orderBy('blank_number').select<Array<{ blank_number: number; barcode: string; status: string }>>('blank_number', 'barcode', 'status'),
+    );
+    expect(prints.map((print) => [Number(print.blank_number), print.status])).toEqual([
+      [4, 'void'],
+      [7, 'active'],
+    ]);
+    expect(prints[1]!.barcode).not.toBe(old.barcode);
+    const file = await cups.output(result.report.spoolerJobId!);
+    expect(await cups.decodeBlanks(file)).toEqual([[[prints[1]!.barcode], [prints[1]!.barcode]], [[], []], [[], []]]);
   });
 });

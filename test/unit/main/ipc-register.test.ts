@@ -50,6 +50,7 @@ function spyHandlers() {
       printerStatus: ok('printing.printerStatus', { name: 'PDF', state: 'idle', isDefault: true }),
       printCalibrationSheet: ok('printing.printCalibrationSheet', { spoolerJobId: 'PDF-1' }),
       printOrder: ok('printing.printOrder', {}),
+      reprintTicket: ok('printing.reprintTicket', {}),
       retryJob: ok('printing.retryJob', {}),
       spoilJob: ok('printing.spoilJob', null),
       unresolvedJobs: ok('printing.unresolvedJobs', []),

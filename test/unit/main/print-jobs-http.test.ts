@@ -33,7 +33,7 @@ describe('print jobs over HTTPS', () => {
   it('issues a job with an idempotency key and reads its faces; confirms and spoils by blank number', async () => {
     const tickets = [sampleFace(4), sampleFace(5)];
     const { http, calls } = client((method, path) => {
-      if (path === `/api/v1/orders/${ORDER}/print-jobs`) return { status: 201, body: { id: JOB, startPosition: 1, tickets, prints: [], kind: 'print' } };
+      if (path === `/api/v1/orders/${ORDER}/print-jobs` || path.endsWith('/reprint')) return { status: 201, body: { id: JOB, startPosition: 1, tickets, prints: [], kind: 'print' } };
       return { status: 200, body: { id: JOB } };
     });
     const backend = createHttpPrintJobBackend(http);
@@ -48,6 +48,10 @@ describe('print jobs over HTTPS', () => {
     expect(JSON.parse(calls[2]!.init.body!)).toEqual({ blankNumbers: [4, 5] });
     expect((await backend.spoil(JOB, [4], 'paper_jam')).ok).toBe(true);
     expect(JSON.parse(calls[3]!.init.body!)).toEqual({ blankNumbers: [4], reason: 'paper_jam' });
+    const ticket = tickets[0]!.ticketId;
+    expect(await backend.reprint(ticket, 'other', 'Kaffee')).toMatchObject({ ok: true });
+    expect(calls[4]).toMatchObject({ url: `https://kasse.example.de:8443/api/v1/tickets/${ticket}/reprint`, init: { headers: { 'idempotency-key': 'key-1' } } });
+    expect(JSON.parse(calls[4]!.init.body!)).toEqual({ reason: 'other', note: 'Kaffee' });
   });
 
   it('passes the server’s refusal on as its code (unpaid order)', async () => {

@@ -40,6 +40,12 @@ function fakeBackend(options: { failConfirm?: number } = {}) {
       nextBlank += 3;
       return { ok: true, value: { id: `job-${nextBlank}`, startPosition, tickets } };
     },
+    reprint: async (ticketId) => {
+      const face = sampleFace(nextBlank, { ticketId, reprintCount: 1 });
+      const startPosition = (((nextBlank - 1) % 3) + 1) as 1 | 2 | 3;
+      nextBlank += 1;
+      return { ok: true, value: { id: `reprint-${nextBlank}`, startPosition, tickets: [face] } };
+    },
     confirm: async (jobId, blanks) => {
       if (failConfirm > 0) {
         failConfirm -= 1;
@@ -146,6 +152,16 @@ describe('print service', () => {
     expect(await service.spoil('job-10', 'not_printed')).toEqual({ ok: true });
     expect(server.spoiled).toEqual([['job-10', [7, 8, 9], 'not_printed']]);
     expect(service.unresolved()).toEqual([]);
+  });
+
+  it('reprints one ticket on the next blank through the same path and confirms it', async () => {
+    const { printer, received } = scriptedPrinter(['ok']);
+    const server = fakeBackend();
+    const service = createPrintService({ printer, renderer, clock, log, backend: server.backend });
+    const ticketId = sampleFace(1).ticketId;
+    expect(await service.reprintTicket(ticketId, 'damaged', setup)).toMatchObject({ ok: true, confirmed: true, report: { blanks: [{ blankNumber: 4, ticketId, outcome: 'printed' }] } });
+    expect(server.confirmed).toEqual([['reprint-5', [4]]]);
+    expect(received).toHaveLength(1);
   });
 
   it('keeps a printed job whose confirmation was lost and confirms it later', async () => {

@@ -40,6 +40,7 @@ export function printingHandlers(printing: StationPrinting): IpcHandlers['printi
       return printed.ok ? ipcOk({ spoolerJobId: printed.value.jobId }) : ipcFail(printed.error.code, printed.error.message);
     },
     printOrder: async (args) => outcome(await printing.service.printOrder(args.orderId, printing.setup(), args.ticketIds)),
+    reprintTicket: async (args) => outcome(await printing.service.reprintTicket(args.ticketId, args.reason, printing.setup(), args.note)),
     retryJob: async (args) => outcome(await printing.service.retry(args.jobId, printing.setup())),
     spoilJob: async (args) => {
       const spoiled = await printing.service.spoil(args.jobId, args.reason, args.note);
