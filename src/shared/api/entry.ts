@@ -140,7 +140,8 @@ export type OfflineScansResult = Static<typeof OfflineScansResult>;
 /**
  * The offline scan list of an entry list: keyed hashes of the barcodes, never the codes. An entry is
  * base64url(first 16 bytes of HMAC-SHA256(key, barcode)); `key` is base64. `valid` may be admitted,
- * `invalid` exists but must not be (voided, cancelled, unpaid). Incremental lists (since a cursor) carry
+ * `cancelled` must not be (the ticket was cancelled), `invalid` must not be either (voided by a reprint or
+ * spoiled, or the order is unpaid). Incremental lists (since a cursor) carry
  * the changed entries only; applying a newer state of the same hash replaces the older.
  */
 export const ScanList = Type.Object({
@@ -151,6 +152,7 @@ export const ScanList = Type.Object({
   cursor: Type.String({ format: 'date-time' }),
   generatedAt: Type.String({ format: 'date-time' }),
   valid: Type.Array(Type.String()),
+  cancelled: Type.Array(Type.String()),
   invalid: Type.Array(Type.String()),
 });
 export type ScanList = Static<typeof ScanList>;

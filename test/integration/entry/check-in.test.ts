@@ -239,6 +239,14 @@ for (const backend of testBackends()) {
       expect(delta.json.invalid).toContain(scanListEntry(key, tickets[0]!.barcode));
       expect(delta.json.valid).toContain(scanListEntry(key, reprint.json.tickets[0].barcode));
       expect(delta.json.valid.length + delta.json.invalid.length).toBeLessThan(full.json.valid.length + full.json.invalid.length);
+      // A cancellation: listed as such, so that offline the gate says why.
+      clock.advance(5 * 60_000);
+      const orderId = await db(async (a) => (await a('tickets').where({ id: tickets[1]!.ticketId }).first<{ order_id: string }>('order_id')).order_id);
+      const cancel = await clerk.request('POST', `/api/v1/orders/${orderId}/cancel`, { reason: 'Krank', ticketIds: [tickets[1]!.ticketId] }, { 'idempotency-key': newKey() });
+      expect(cancel.status, cancel.body).toBe(200);
+      const after = await gate.request('GET', `/api/v1/entry-lists/${listAll}/scan-list?since=${encodeURIComponent(delta.json.cursor as string)}`);
+      expect(after.json.cancelled).toEqual([scanListEntry(key, tickets[1]!.barcode)]);
+      expect(after.json.valid).not.toContain(scanListEntry(key, tickets[1]!.barcode));
     });
 
     it('reconciles offline scans by scan time: the first admission wins, later ones are conflicts, a re-upload records nothing', async () => {

@@ -358,11 +358,15 @@ export function createEntryService(deps: { knex: Knex; clock: Clock; lockTimeout
               });
             }
           })
-          .select<Array<{ barcode: string; valid: boolean }>>('p.barcode', trx.raw(`(p.status IN ('pending', 'active') AND t.status = 'valid' AND o.status = 'paid') AS valid`));
-        const valid: string[] = [];
-        const invalid: string[] = [];
-        for (const r of rows) (r.valid ? valid : invalid).push(scanListEntry(key, r.barcode));
-        return { entryListId: list.id, key: key.toString('base64'), full: since === undefined, cursor: now.toISOString(), generatedAt: now.toISOString(), valid, invalid };
+          .select<Array<{ barcode: string; state: 'valid' | 'cancelled' | 'invalid' }>>(
+            'p.barcode',
+            trx.raw(`CASE WHEN t.status = 'cancelled' OR p.void_reason = 'cancelled' THEN 'cancelled'
+                          WHEN p.status IN ('pending', 'active') AND o.status = 'paid' THEN 'valid'
+                          ELSE 'invalid' END AS state`),
+          );
+        const lists = { valid: [] as string[], cancelled: [] as string[], invalid: [] as string[] };
+        for (const r of rows) lists[r.state].push(scanListEntry(key, r.barcode));
+        return { entryListId: list.id, key: key.toString('base64'), full: since === undefined, cursor: now.toISOString(), generatedAt: now.toISOString(), ...lists };
       });
     },
 

@@ -3,9 +3,9 @@
  * list download (in full, or what changed since the station's cursor) and the upload of the journal's
  * offline scans. Mapping notes:
  *
- * - The server's list has two kinds of entries, `valid` and `invalid` (voided by reprint, cancelled,
- *   unpaid); both are upserts, repeated entries in the overlap of two downloads are harmless. `invalid`
- *   is kept as 'voided', so offline a cancelled ticket is refused as voided ("Ungültig"); the upload
+ * - The server's list has three kinds of entries, `valid`, `cancelled` and `invalid` (voided by reprint or
+ *   spoiled, or unpaid); all are upserts, repeated entries in the overlap of two downloads are harmless.
+ *   `invalid` is kept as 'voided' (offline an unpaid ticket is refused as voided, "Ungültig"); the upload
  *   gives the server the chance to record the exact reason.
  * - The list's re-entry option and validity come from the entry list itself (EntryListView); when they
  *   change, the list is downloaded in full.
@@ -51,7 +51,7 @@ export function snapshotFromApi(list: ScanList, view: EntryListView): ScanListSn
     validUntil: view.validUntil,
     valid: list.valid,
     voided: list.invalid,
-    cancelled: [],
+    cancelled: list.cancelled,
   };
 }
 
@@ -60,7 +60,11 @@ export function changesFromApi(list: ScanList, fromCursor: string): ScanListChan
     listId: list.entryListId,
     fromCursor,
     toCursor: list.cursor,
-    changes: [...list.valid.map((hash) => ({ hash, state: 'valid' as const })), ...list.invalid.map((hash) => ({ hash, state: 'voided' as const }))],
+    changes: [
+      ...list.valid.map((hash) => ({ hash, state: 'valid' as const })),
+      ...list.invalid.map((hash) => ({ hash, state: 'voided' as const })),
+      ...list.cancelled.map((hash) => ({ hash, state: 'cancelled' as const })),
+    ],
   };
 }
 
@@ -82,7 +86,7 @@ export async function syncScanList(store: ScanListStore, backend: EntrySyncBacke
   if (!answer.ok) return { ok: false, code: answer.error.code, message: answer.error.message };
   const list = answer.value;
   if (list.entryListId !== view.id) return { ok: false, code: 'SCAN_LIST_OTHER_LIST', message: `asked for ${view.id}, got ${list.entryListId}` };
-  const entries = list.valid.length + list.invalid.length;
+  const entries = list.valid.length + list.invalid.length + list.cancelled.length;
   const stored = sameSettings && !list.full ? await store.applyChanges(changesFromApi(list, held.cursor)) : await store.replace(snapshotFromApi(list, view));
   return stored.ok ? { ok: true, full: !(sameSettings && !list.full), entries } : { ok: false, code: stored.code, message: stored.message };
 }
