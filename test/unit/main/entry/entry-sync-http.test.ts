@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createHttpEntrySyncBackend, syncScanList, uploadThrough } from '../../../../src/main/services/entry/entry-sync-http.js';
+import { changesFromApi, createHttpEntrySyncBackend, snapshotFromApi, syncScanList, uploadThrough } from '../../../../src/main/services/entry/entry-sync-http.js';
 import { createOfflineEntry } from '../../../../src/main/services/entry/offline-entry.js';
 import { JOURNAL_FILE, openScanJournal } from '../../../../src/main/services/entry/scan-journal.js';
 import { openScanListStore, scanListHash } from '../../../../src/main/services/entry/scan-list-store.js';
@@ -72,6 +72,7 @@ function fakeServer() {
           cursor: new Date(now).toISOString(),
           generatedAt: new Date(now).toISOString(),
           valid: rows.filter(([, c]) => c.valid).map(([code]) => hash(code)),
+          cancelled: [],
           invalid: rows.filter(([, c]) => !c.valid).map(([code]) => hash(code)),
         });
       }
@@ -143,6 +144,19 @@ describe('scan list sync over HTTPS', () => {
     server.setDown(true);
     expect(await syncScanList(s.store, server.backend, view({ allowReentry: true }))).toMatchObject({ ok: false, code: 'SERVICE_UNAVAILABLE' });
     expect(s.store.current()!.size).toBe(1);
+  });
+});
+
+describe('scan list entries from the server', () => {
+  it('keeps valid, voided and cancelled apart, in full lists and in changes', () => {
+    const list = { entryListId: '11111111-1111-4111-8111-111111111111', key: Buffer.alloc(32, 1).toString('base64'), full: true, cursor: '2026-12-04T10:00:00.000Z', generatedAt: '2026-12-04T10:00:00.000Z', valid: ['v'], cancelled: ['c'], invalid: ['i'] };
+    const view = { id: list.entryListId, allowReentry: false, validFrom: null, validUntil: null } as unknown as EntryListView;
+    expect(snapshotFromApi(list, view)).toMatchObject({ valid: ['v'], voided: ['i'], cancelled: ['c'] });
+    expect(changesFromApi(list, '2026-12-04T09:00:00.000Z').changes).toEqual([
+      { hash: 'v', state: 'valid' },
+      { hash: 'i', state: 'voided' },
+      { hash: 'c', state: 'cancelled' },
+    ]);
   });
 });
 
