@@ -58,6 +58,18 @@ export const ServerConfigSchema = Type.Object({
     /** A print job neither confirmed nor spoiled after this many minutes is flagged unresolved. */
     unresolvedAfterMinutes: Type.Integer({ minimum: 1, maximum: 1440 }),
   }),
+  /** Backups (server/src/backup): where they go, which role dumps, how many are kept per period. */
+  backup: Type.Object({
+    dir: Type.String({ minLength: 1 }),
+    /** A role that bypasses row-level security (superuser or BYPASSRLS); defaults to adminUrl, then url. */
+    databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+    keep: Type.Object({
+      hourly: Type.Integer({ minimum: 0, maximum: 100_000 }),
+      daily: Type.Integer({ minimum: 0, maximum: 100_000 }),
+      weekly: Type.Integer({ minimum: 0, maximum: 100_000 }),
+      monthly: Type.Integer({ minimum: 0, maximum: 100_000 }),
+    }),
+  }),
 });
 
 export type ServerConfig = Static<typeof ServerConfigSchema>;
@@ -94,6 +106,12 @@ const ENV_KEYS = {
   BOXOFFICE_SESSION_IDLE_MINUTES: 'sessions.idleMinutes',
   BOXOFFICE_PRINT_TIME_ZONE: 'printing.timeZone',
   BOXOFFICE_PRINT_UNRESOLVED_MINUTES: 'printing.unresolvedAfterMinutes',
+  BOXOFFICE_BACKUP_DIR: 'backup.dir',
+  BOXOFFICE_BACKUP_DATABASE_URL: 'backup.databaseUrl',
+  BOXOFFICE_BACKUP_KEEP_HOURLY: 'backup.keep.hourly',
+  BOXOFFICE_BACKUP_KEEP_DAILY: 'backup.keep.daily',
+  BOXOFFICE_BACKUP_KEEP_WEEKLY: 'backup.keep.weekly',
+  BOXOFFICE_BACKUP_KEEP_MONTHLY: 'backup.keep.monthly',
   ...NETWORK_ENV_KEYS,
 } as const;
 
@@ -141,6 +159,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ServerConfig {
     rendererDir: path.resolve(cwd, 'build/renderer'),
     sessions: { absoluteHours: 8, idleMinutes: 60 },
     printing: { timeZone: 'Europe/Berlin', unresolvedAfterMinutes: 15 },
+    backup: { dir: path.join(dataDir, 'backups'), keep: { hourly: 24, daily: 14, weekly: 13, monthly: 12 } },
     network: structuredClone(NETWORK_CONFIG_DEFAULTS),
   };
   const merged = mergeDeep(structuredClone(defaults), raw);
@@ -163,6 +182,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ServerConfig {
   }
   for (const key of ['certFile', 'keyFile', 'caFile'] as const) config.tls[key] = path.resolve(cwd, config.tls[key]);
   config.rendererDir = path.resolve(cwd, config.rendererDir);
+  config.backup.dir = path.resolve(cwd, config.backup.dir);
   if (!isTimeZone(config.printing.timeZone)) throw new ConfigError(`printing.timeZone "${config.printing.timeZone}" is not an IANA time zone (e.g. Europe/Berlin)`);
   if (config.network.geoipDir !== undefined) config.network.geoipDir = path.resolve(cwd, config.network.geoipDir);
   return config;

@@ -14,6 +14,8 @@ export interface TestDatabase {
   asAdmin<T>(fn: (admin: Knex) => Promise<T>): Promise<T>;
   /** PostgreSQL only: the connection string of this test's database. */
   url?: string;
+  /** PGlite only: the data directory (its parent is a BOXOFFICE_DATA_DIR for the CLI). */
+  pgliteDir?: string;
   cleanup(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ async function createPgliteTestDatabase(): Promise<TestDatabase> {
   return {
     backend: 'pglite',
     db,
+    pgliteDir: dir,
     // PGlite is one session: leave the app role for the duration of `fn`, then return to it.
     async asAdmin(fn) {
       await db.knex.raw('RESET ROLE');

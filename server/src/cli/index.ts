@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AUDIT_USAGE, runAudit } from './audit.js';
+import { BACKUP_USAGE, runBackup } from './backup.js';
 import { runCa, CA_USAGE } from './ca.js';
 import { createCliContext } from './context.js';
 import { runDemoSeed, runStart } from './start.js';
@@ -12,7 +13,8 @@ start [--demo]                          set up (outside production), migrate and
 migrate                                 apply pending database migrations
 demo                                    create demo tenants, users and workstation certificates
 ${CA_USAGE}
-${AUDIT_USAGE}`;
+${AUDIT_USAGE}
+${BACKUP_USAGE}`;
 
 // Errors that are expected in operation and explained by their message: shown as one line, no stack.
 const ONE_LINE_ERRORS = new Set([
@@ -35,6 +37,13 @@ const ONE_LINE_ERRORS = new Set([
   'PKI_INVALID_INPUT',
   'PKI_VALIDITY_EXCEEDS_CA',
   'PKI_INVALID_PEM',
+  'BACKUP_FAILED',
+  'BACKUP_ROLE_INSUFFICIENT',
+  'BACKUP_MANIFEST_INVALID',
+  'BACKUP_CORRUPT',
+  'BACKUP_KEY_WRONG',
+  'BACKUP_TARGET_NOT_EMPTY',
+  'BACKUP_MISMATCH',
   'ERR_PARSE_ARGS_UNKNOWN_OPTION',
   'ERR_PARSE_ARGS_INVALID_OPTION_VALUE',
   'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL',
@@ -75,6 +84,8 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     case 'audit':
       return runAudit(ctx, rest);
+    case 'backup':
+      return runBackup(ctx, rest);
     default:
       throw new UsageError(`unknown command "${command}"\n${USAGE}`);
   }

@@ -1,0 +1,131 @@
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { Transform, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ConfigError } from '../config.js';
+import { BackupError } from './errors.js';
+
+/**
+ * Backup file encryption: AES-256-GCM, streamed, so a backup of any size needs constant memory.
+ *
+ * Layout: MAGIC (8 bytes) | IV (12 bytes) | ciphertext | tag (16 bytes). The header is authenticated as
+ * additional data. GCM releases plaintext before the tag is checked, so nothing decrypted is used until
+ * the whole file has passed: restore decrypts into a private temporary file first and only then reads it.
+ */
+const MAGIC = Buffer.from('BXBKAES1', 'ascii');
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const HEADER_BYTES = MAGIC.length + IV_BYTES;
+
+export const ENCRYPTION_ALGORITHM = 'aes-256-gcm';
+
+/** Parses the key from its configured form: 32 bytes, base64. */
+export function parseBackupKey(base64: string | undefined, variable = 'BOXOFFICE_BACKUP_KEY'): Buffer {
+  if (base64 === undefined || base64.trim() === '') throw new ConfigError(`${variable} is not set; it must hold 32 random bytes, base64 (e.g. openssl rand -base64 32)`);
+  const text = base64.trim();
+  // 32 bytes are exactly 43 base64 characters and one '='; Buffer.from would silently skip stray characters.
+  if (!/^[A-Za-z0-9+/]{43}=$/.test(text)) throw new ConfigError(`${variable} must be 32 bytes in base64 (44 characters ending in "=")`);
+  const key = Buffer.from(text, 'base64');
+  return key;
+}
+
+/**
+ * A public identifier of the key (HMAC of a fixed label, not the key's hash), stored in the manifest so
+ * that a wrong key is named as such before any decryption is tried.
+ */
+export function keyId(key: Buffer): string {
+  return createHmac('sha256', key).update('boxoffice-backup-key-id').digest('hex').slice(0, 16);
+}
+
+export interface EncryptResult {
+  sizeBytes: number;
+  sha256: string;
+}
+
+/** Encrypts `source` into `target` (created exclusively, mode 0600); returns size and SHA-256 of the target. */
+export async function encryptFile(source: string, target: string, key: Buffer): Promise<EncryptResult> {
+  const iv = randomBytes(IV_BYTES);
+  const header = Buffer.concat([MAGIC, iv]);
+  const cipher = createCipheriv(ENCRYPTION_ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
+  cipher.setAAD(header);
+  const hash = createHash('sha256');
+  let size = 0;
+  const out = createWriteStream(target, { flags: 'wx', mode: 0o600 });
+  const tee = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      done(null, chunk);
+    },
+  });
+  tee.write(header);
+  await pipeline(
+    createReadStream(source),
+    cipher,
+    new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        done(null, chunk);
+      },
+      flush(done) {
+        done(null, cipher.getAuthTag());
+      },
+    }),
+    tee,
+    out,
+  );
+  return { sizeBytes: size, sha256: hash.digest('hex') };
+}
+
+/**
+ * Decrypts `source` and authenticates it. With `target` the plaintext is written there (exclusively,
+ * 0600); without, it is only checked. Returns the plaintext's SHA-256. A changed byte or a wrong key
+ * fails with BACKUP_CORRUPT / BACKUP_KEY_WRONG at the end; the caller removes a partial target.
+ */
+export async function decryptFile(source: string, key: Buffer, target?: string): Promise<{ sha256: string; sizeBytes: number }> {
+  const total = statSync(source).size;
+  if (total < HEADER_BYTES + TAG_BYTES) throw new BackupError('BACKUP_CORRUPT', `${source} is too short to be an encrypted backup`);
+  const fh = await open(source, 'r');
+  const header = Buffer.alloc(HEADER_BYTES);
+  const tag = Buffer.alloc(TAG_BYTES);
+  try {
+    await fh.read(header, 0, HEADER_BYTES, 0);
+    await fh.read(tag, 0, TAG_BYTES, total - TAG_BYTES);
+  } finally {
+    await fh.close();
+  }
+  if (!header.subarray(0, MAGIC.length).equals(MAGIC)) throw new BackupError('BACKUP_CORRUPT', `${source} is not an encrypted backup (unknown header)`);
+  const decipher = createDecipheriv(ENCRYPTION_ALGORITHM, key, header.subarray(MAGIC.length), { authTagLength: TAG_BYTES });
+  decipher.setAAD(header);
+  decipher.setAuthTag(tag);
+  const hash = createHash('sha256');
+  let size = 0;
+  const sink =
+    target === undefined
+      ? new Writable({
+          write(_chunk, _enc, done) {
+            done();
+          },
+        })
+      : createWriteStream(target, { flags: 'wx', mode: 0o600 });
+  try {
+    await pipeline(
+      createReadStream(source, { start: HEADER_BYTES, end: total - TAG_BYTES - 1 }),
+      decipher,
+      new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          hash.update(chunk);
+          size += chunk.length;
+          done(null, chunk);
+        },
+      }),
+      sink,
+    );
+  } catch (error) {
+    if (/unable to authenticate|auth/i.test((error as Error).message)) {
+      throw new BackupError('BACKUP_CORRUPT', `${source} failed authentication: the file was changed or the key is wrong`, { cause: error });
+    }
+    throw error;
+  }
+  return { sha256: hash.digest('hex'), sizeBytes: size };
+}
