@@ -93,10 +93,11 @@ function fakeRunner(answer: (file: string, args: readonly string[]) => Partial<C
   };
 }
 
-const healthy = (file: string, args: readonly string[]): Partial<CommandOutcome> => {
-  if (file === 'lpstat' && args[0] === '-l') return { stdout: 'printer PDF is idle.  enabled since x\n\tAlerts: none\n' };
-  if (file === 'lpstat' && args[0] === '-a') return { stdout: 'PDF accepting requests since x\n' };
-  if (file === 'lpstat' && args[0] === '-d') return { stdout: 'system default destination: PDF\n' };
+/** What one `lpstat -l -p … -a … -d` prints: the printer blocks, the accepting lines, the default. */
+const lpstatOutput = (printers: string, accepting = 'PDF accepting requests since x\n', defaults = 'system default destination: PDF\n') => ({ stdout: printers + accepting + defaults });
+
+const healthy = (file: string): Partial<CommandOutcome> => {
+  if (file === 'lpstat') return lpstatOutput('printer PDF is idle.  enabled since x\n\tAlerts: none\n');
   if (file === 'lp') return { stdout: 'request id is PDF-42 (0 file(s))\n' };
   return { exitCode: 9, stderr: 'unexpected call' };
 };
@@ -113,11 +114,13 @@ describe('CUPS adapter', () => {
     expect(lp.args).toEqual(expect.arrayContaining(['media=A4', 'fit-to-page=false', 'print-scaling=none', 'sides=one-sided', 'job-sheets=none,none']));
     expect(lp.options.input).toBe(pdf);
     for (const call of calls) expect(call.options.env).toMatchObject({ LC_ALL: 'C', LANG: 'C', PATH: '/usr/bin' });
+    expect(calls.filter((call) => call.file === 'lpstat').map((call) => call.args)).toEqual([['-l', '-p', 'PDF', '-a', 'PDF', '-d']]);
   });
 
   it('lists printers with states and the default', async () => {
-    const { runner } = fakeRunner((file, args) => (file === 'lpstat' && args[0] === '-l' ? { stdout: LPSTAT_L_P } : file === 'lpstat' && args[0] === '-a' ? { stdout: LPSTAT_A } : healthy(file, args)));
+    const { runner, calls } = fakeRunner((file) => (file === 'lpstat' ? lpstatOutput(LPSTAT_L_P, LPSTAT_A) : healthy(file)));
     const listed = await createCupsPrinter({ runner, env: {} }).list();
+    expect(calls.map((call) => call.args)).toEqual([['-l', '-p', '-a', '-d']]);
     expect(listed.ok && listed.value.map((p) => `${p.name}:${p.state}${p.isDefault ? '*' : ''}`)).toEqual([
       'PDF:idle*',
       'Kasse-Laser:printing',
@@ -129,14 +132,12 @@ describe('CUPS adapter', () => {
   });
 
   it('answers an empty list when CUPS has no queue at all', async () => {
-    const { runner } = fakeRunner((file, args) => (args[0] === '-l' ? { exitCode: 1, stderr: 'lpstat: No destinations added.\n' } : healthy(file, args)));
+    const { runner } = fakeRunner((file) => (file === 'lpstat' ? { exitCode: 1, stdout: 'no system default destination\n', stderr: 'lpstat: No destinations added.\n' } : healthy(file)));
     expect(await createCupsPrinter({ runner, env: {} }).list()).toEqual({ ok: true, value: [] });
   });
 
   it('maps an unknown queue to PRINTER_UNKNOWN without calling lp', async () => {
-    const { runner, calls } = fakeRunner((file, args) =>
-      args[0] === '-l' || args[0] === '-a' ? { exitCode: 1, stderr: 'lpstat: Invalid destination name in list "Nope".\n' } : healthy(file, args),
-    );
+    const { runner, calls } = fakeRunner((file) => (file === 'lpstat' ? { exitCode: 1, stderr: 'lpstat: Invalid destination name in list "Nope".\n' } : healthy(file)));
     const result = await createCupsPrinter({ runner, env: {} }).print({ printer: 'Nope', pdf, title: 't' });
     expect(result).toMatchObject({ ok: false, error: { code: 'PRINTER_UNKNOWN' } });
     expect(calls.some((call) => call.file === 'lp')).toBe(false);
@@ -158,7 +159,7 @@ describe('CUPS adapter', () => {
       ['media-empty-error', 'is idle.  enabled since x', 'PAPER_OUT'],
       ['offline-report', 'is idle.  enabled since x', 'PRINTER_OFFLINE'],
     ] as const) {
-      const { runner, calls } = fakeRunner((file, args) => (args[0] === '-l' ? { stdout: `printer PDF ${head}\n\tAlerts: ${alerts}\n` } : healthy(file, args)));
+      const { runner, calls } = fakeRunner((file) => (file === 'lpstat' ? lpstatOutput(`printer PDF ${head}\n\tAlerts: ${alerts}\n`) : healthy(file)));
       expect(await createCupsPrinter({ runner, env: {} }).print({ printer: 'PDF', pdf, title: 't' })).toMatchObject({ ok: false, error: { code } });
       expect(calls.some((call) => call.file === 'lp')).toBe(false);
     }
@@ -173,7 +174,7 @@ describe('CUPS adapter', () => {
       [{ exitCode: null, failure: 'ENOENT' }, 'PRINT_FAILED'],
     ];
     for (const [lp, code] of cases) {
-      const { runner } = fakeRunner((file, args) => (file === 'lp' ? lp : healthy(file, args)));
+      const { runner } = fakeRunner((file) => (file === 'lp' ? lp : healthy(file)));
       expect(await createCupsPrinter({ runner, env: {} }).print({ printer: 'PDF', pdf, title: 't' })).toMatchObject({ ok: false, error: { code } });
     }
   });
