@@ -60,9 +60,11 @@ function isClosedTillPayment(error: unknown): boolean {
 
 function isDatabaseUnavailable(error: unknown): boolean {
   if (error instanceof DatabaseUnavailableError) return true;
+  // knex's pool timeout carries no code, only its message.
+  if (/Timeout acquiring a connection/.test((error as Error).message)) return true;
   const code = (error as { code?: unknown }).code;
   if (typeof code !== 'string') return false;
-  return PG_UNAVAILABLE.test(code) || code === 'ECONNREFUSED' || code === 'ECONNRESET' || /Timeout acquiring a connection/.test((error as Error).message);
+  return PG_UNAVAILABLE.test(code) || code === 'ECONNREFUSED' || code === 'ECONNRESET';
 }
 
 /** Every error leaves the server as problem JSON with a stable code; 5xx texts never reach the client. */

@@ -458,7 +458,12 @@ for (const backend of testBackends()) {
       expect(twice.status).toBe(409);
       expect(twice.json.code).toBe('ALREADY_SETTLED');
       const text = pdfText((await getBytes(server, outletA.api, outletA.ws, `/api/v1/invoices/${inv['outlet'].id}/invoice.pdf`)).body).text;
-      for (const s of ['Abrechnung Vorverkaufsstelle', 'Leistungszeitraum', 'An das Treuhandkonto abzuführen', '88,10']) expect(text, s).toContain(s);
+      for (const s of ['Abrechnung Vorverkaufsstelle', 'Leistungszeitraum', 'An das Treuhandkonto abzuführen', '88,10', 'Der abzuführende Betrag von 88,10']) expect(text, s).toContain(s);
+      // What the outlet owes is the settlement's open amount (the commission is netted), cleared by its transfer.
+      expect(inv['outlet']).toMatchObject({ openCents: 8810, paymentState: 'open' });
+      const balance = await operator.api.request('POST', '/api/v1/payments', { amountCents: 8000, bookingDate: today, reference: `Abrechnung ${inv['outlet'].numberLabel}`, payerName: 'Vorverkauf A GmbH' });
+      expect(balance.json).toMatchObject({ status: 'matched', invoiceId: inv['outlet'].id });
+      expect((await outletA.api.request('GET', `/api/v1/invoices/${inv['outlet'].id}`)).json).toMatchObject({ paidCents: 8000, openCents: 810, paymentState: 'partial' });
 
       // Promoter settlement: only the operator, only after the event.
       expect((await outletA.api.request('POST', '/api/v1/invoices/promoter-settlements', { eventId: fx.eventId })).json.code).toBe('WRONG_TENANT_KIND');
@@ -477,6 +482,10 @@ for (const backend of testBackends()) {
       expect(ps.json).toMatchObject({ kind: 'promoter_settlement', recipientTenantId: fx.promoterId, grossCents: feeGross });
       inv['promoter'] = await issue(operator, ps.json.id);
       expect((await operator.api.request('POST', '/api/v1/invoices/promoter-settlements', { eventId: fx.eventId })).json.code).toBe('ALREADY_SETTLED');
+      // The payout goes out of escrow: nothing is due on a promoter settlement, no transfer is booked to it.
+      expect(inv['promoter']).toMatchObject({ openCents: 0, paymentState: 'paid' });
+      const notPayable = await operator.api.request('POST', '/api/v1/payments', { amountCents: 100, bookingDate: today, reference: 'x', payerName: 'Konzertbüro', invoiceId: inv['promoter'].id });
+      expect(notPayable.json.code).toBe('INVOICE_NOT_PAYABLE');
       expect(inv['promoter'].numberLabel).toBe(`RE-${year}-000001`);
     });
 
@@ -526,6 +535,7 @@ for (const backend of testBackends()) {
       const openItems = (await outletA.api.request('GET', '/api/v1/invoices/open-items')).json;
       expect(openItems.map((i: any) => i.numberLabel).sort()).toEqual([inv['mixed'], inv['outlet'], inv['small']].map((i) => i.numberLabel).sort());
       expect(openItems.find((i: any) => i.id === inv['mixed'].id)).toMatchObject({ paymentState: 'partial', openCents: 1000 });
+      expect(openItems.find((i: any) => i.id === inv['outlet'].id)).toMatchObject({ paymentState: 'partial', openCents: 810 });
       expect((await outletA.api.request('GET', '/api/v1/invoices?limit=0')).status).toBe(400);
 
       const csv = await outletA.api.request('GET', '/api/v1/invoices/export/datev.csv');

@@ -3,6 +3,8 @@ import {
   InvoicingErrorCode,
   type AssignPaymentRequest,
   type EscrowTransactionView,
+  type InvoiceKind,
+  type Settlement,
   type ManualPaymentRequest,
   type StatementImportRequest,
   type StatementImportResult,
@@ -12,7 +14,7 @@ import { inTenant } from '../../db/tenant-scope.js';
 import { AppError, notFound } from '../../errors.js';
 import { appendAudit } from '../audit/repository.js';
 import { onceOnly, type StoredResponse } from '../idempotency/idempotency.js';
-import { isUniqueViolation } from './repository.js';
+import { DUE_SQL, dueOf, isUniqueViolation } from './repository.js';
 import { scopeOf, sha256Hex, who, type InvoicingActor } from './service.js';
 import { parseCamt053, parseCsvStatement, type StatementEntry } from './statement.js';
 
@@ -38,22 +40,23 @@ interface TransactionRow {
 interface PayableInvoice {
   id: string;
   tenant_id: string;
-  kind: string;
+  kind: InvoiceKind;
   status: string;
   number_label: string | null;
   gross_cents: number;
+  settlement: Settlement | null;
   paid_cents: number;
   paid_at: Date | null;
   order_id: string | null;
   order_tenant_id: string | null;
 }
 
-const PAYABLE_COLUMNS = ['id', 'tenant_id', 'kind', 'status', 'number_label', 'gross_cents', 'paid_cents', 'paid_at', 'order_id', 'order_tenant_id'] as const;
+const PAYABLE_COLUMNS = ['id', 'tenant_id', 'kind', 'status', 'number_label', 'gross_cents', 'settlement', 'paid_cents', 'paid_at', 'order_id', 'order_tenant_id'] as const;
 
-/** Issued invoices with an amount due take payments; drafts, cancelled invoices and cancellations do not. */
-const isPayable = (i: PayableInvoice): boolean => i.status === 'issued' && i.kind !== 'cancellation' && i.gross_cents > 0;
+/** Issued invoices with an amount due (dueOf) take payments; drafts, cancelled invoices, cancellations and promoter settlements do not. */
+const isPayable = (i: PayableInvoice): boolean => i.status === 'issued' && dueOf(i) > 0;
 /** A payable invoice not yet fully paid: only these are matched automatically or assigned by hand. */
-const isOpen = (i: PayableInvoice): boolean => isPayable(i) && i.paid_cents < i.gross_cents;
+const isOpen = (i: PayableInvoice): boolean => isPayable(i) && i.paid_cents < dueOf(i);
 
 const view = (t: TransactionRow): EscrowTransactionView => ({
   id: t.id,
@@ -107,7 +110,7 @@ export function createPaymentsService(deps: { knex: Knex; clock: Clock }) {
   }
 
   const payable = (trx: Knex.Transaction) =>
-    trx('invoices').where({ status: 'issued' }).whereNot({ kind: 'cancellation' }).where('gross_cents', '>', 0).whereRaw('paid_cents < gross_cents').select<PayableInvoice[]>(...PAYABLE_COLUMNS);
+    trx('invoices').where({ status: 'issued' }).whereRaw(`paid_cents < ${DUE_SQL}`).select<PayableInvoice[]>(...PAYABLE_COLUMNS);
 
   /**
    * Adds a payment to an invoice (locked by lockPayable in this transaction). When the payments cover it for the first time, the invoice is
@@ -116,7 +119,7 @@ export function createPaymentsService(deps: { knex: Knex; clock: Clock }) {
    */
   async function applyPayment(trx: Knex.Transaction, actor: InvoicingActor, invoice: PayableInvoice, amountCents: number, now: Date): Promise<void> {
     const paid = invoice.paid_cents + amountCents;
-    const nowPaid = invoice.paid_at === null && paid >= invoice.gross_cents;
+    const nowPaid = invoice.paid_at === null && paid >= dueOf(invoice);
     await trx('invoices').where({ id: invoice.id }).update({ paid_cents: paid, ...(nowPaid ? { paid_at: now } : {}) });
     let orderReleased: string | null = null;
     if (nowPaid && invoice.kind === 'business_order' && invoice.order_id !== null) {
@@ -146,7 +149,7 @@ export function createPaymentsService(deps: { knex: Knex; clock: Clock }) {
       action: nowPaid ? 'invoice.paid' : 'invoice.payment',
       entity: 'invoice',
       entityId: invoice.id,
-      details: { numberLabel: invoice.number_label, amountCents, paidCents: paid, grossCents: invoice.gross_cents, orderReleased },
+      details: { numberLabel: invoice.number_label, amountCents, paidCents: paid, dueCents: dueOf(invoice), orderReleased },
     });
   }
 

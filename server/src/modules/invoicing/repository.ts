@@ -86,10 +86,34 @@ export const lineOfRow = (l: LineRow): InvoiceLine => ({
   vatRateBp: l.vat_rate_bp,
 });
 
-export function paymentStateOf(row: Pick<InvoiceRow, 'gross_cents' | 'paid_cents'>): InvoiceView['paymentState'] {
-  if (row.paid_cents <= 0) return row.gross_cents <= 0 ? 'paid' : 'open';
-  if (row.paid_cents < row.gross_cents) return 'partial';
-  return row.paid_cents === row.gross_cents ? 'paid' : 'overpaid';
+/**
+ * What an invoice asks to be paid into the escrow account: a business-order invoice its gross amount; an
+ * outlet settlement the balance the outlet owes (sales − refunds − commission; the commission itself is
+ * netted); a promoter settlement nothing (its payout goes out of escrow) and a cancellation nothing.
+ */
+export function dueOf(row: Pick<InvoiceRow, 'kind' | 'gross_cents' | 'settlement'>): number {
+  switch (row.kind) {
+    case 'business_order':
+      return row.gross_cents;
+    case 'outlet_settlement':
+      return Math.max(0, row.settlement?.balanceCents ?? 0);
+    case 'promoter_settlement':
+    case 'cancellation':
+      return 0;
+    default: {
+      const unknown: never = row.kind;
+      throw new Error(`unknown invoice kind ${String(unknown)}`);
+    }
+  }
+}
+
+/** dueOf in SQL, for lists and matching. */
+export const DUE_SQL = `(CASE kind WHEN 'business_order' THEN gross_cents WHEN 'outlet_settlement' THEN GREATEST(COALESCE((settlement->>'balanceCents')::bigint, 0), 0) ELSE 0 END)`;
+
+export function paymentStateOf(dueCents: number, paidCents: number): InvoiceView['paymentState'] {
+  if (paidCents <= 0) return dueCents <= 0 ? 'paid' : 'open';
+  if (paidCents < dueCents) return 'partial';
+  return paidCents === dueCents ? 'paid' : 'overpaid';
 }
 
 export function viewOf(row: InvoiceRow, lines: LineRow[]): InvoiceView {
@@ -124,8 +148,8 @@ export function viewOf(row: InvoiceRow, lines: LineRow[]): InvoiceView {
     cancelledAt: row.cancelled_at?.toISOString() ?? null,
     pdfSha256: row.pdf_sha256,
     paidCents: row.paid_cents,
-    openCents: row.kind === 'cancellation' ? 0 : row.gross_cents - row.paid_cents,
-    paymentState: row.kind === 'cancellation' ? 'paid' : paymentStateOf(row),
+    openCents: dueOf(row) - row.paid_cents,
+    paymentState: paymentStateOf(dueOf(row), row.paid_cents),
     paidAt: row.paid_at?.toISOString() ?? null,
     createdAt: row.created_at.toISOString(),
     issuedAt: row.issued_at?.toISOString() ?? null,
