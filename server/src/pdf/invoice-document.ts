@@ -57,6 +57,8 @@ const LABELS = {
   reason: 'Grund',
   bank: 'Bankverbindung',
   payment: (label: string) => `Bitte überweisen Sie den Rechnungsbetrag unter Angabe der Rechnungsnummer ${label}.`,
+  transferBalance: (amount: string, label: string, iban: string | undefined) =>
+    `Die Provision ist mit den Verkaufserlösen verrechnet. Der abzuführende Betrag von ${amount} wird unter Angabe der Nummer ${label} auf das Treuhandkonto${iban === undefined ? '' : ` (IBAN ${iban})`} überwiesen.`,
   settlement: 'Abrechnung',
   sales: 'Verkäufe',
   refunds: 'Erstattungen',
@@ -159,8 +161,9 @@ export function invoiceDocument(data: InvoiceDocumentData): PdfDocument {
   if (data.smallAmount) content.push({ text: LABELS.smallAmount, style: 'small', margin: [0, 6, 0, 0] });
   if (data.settlement !== null) content.push(settlementSection(data.settlement));
   if (data.note !== null) content.push({ text: data.note, margin: [0, 12, 0, 0] });
-  if (data.kind !== 'cancellation' && data.grossCents > 0 && data.kind !== 'promoter_settlement') {
-    content.push({ text: LABELS.payment(data.numberLabel), margin: [0, 12, 0, 0] });
+  if (data.kind === 'business_order' && data.grossCents > 0) content.push({ text: LABELS.payment(data.numberLabel), margin: [0, 12, 0, 0] });
+  if (data.kind === 'outlet_settlement' && data.settlement !== null && data.settlement.balanceCents > 0) {
+    content.push({ text: LABELS.transferBalance(formatEuro(data.settlement.balanceCents), data.numberLabel, data.recipient?.iban), margin: [0, 12, 0, 0] });
   }
   if (data.issuer.iban !== undefined) {
     content.push({ text: `${LABELS.bank}: ${data.issuer.bankName ?? ''} IBAN ${data.issuer.iban}`.replace(':  ', ': '), style: 'small', margin: [0, 4, 0, 0] });
