@@ -128,6 +128,8 @@ const ALREADY_CONFIRMED = 'PRINT_ALREADY_CONFIRMED';
 const ALREADY_SPOILED = 'PRINT_ALREADY_SPOILED';
 
 const noBackend: ApiError = { code: 'PRINT_BACKEND_UNAVAILABLE', status: undefined, message: 'this station has no print-job backend' };
+/** Refused before the server issues anything: a job without a printer would only leave pending blanks. */
+const noPrinter: ApiError = { code: PrintServiceErrorCode.printerNotConfigured, status: undefined, message: 'no printer chosen for this workstation' };
 
 export function createPrintService(deps: PrintServiceDeps): PrintService {
   const journal = new Map<string, UnresolvedJob>();
@@ -218,8 +220,9 @@ export function createPrintService(deps: PrintServiceDeps): PrintService {
     async printOrder(orderId, setup, ticketIds) {
       const backend = deps.backend;
       if (backend === undefined) return { ok: false, stage: 'issue', error: noBackend };
+      if (setup.printerName === null) return { ok: false, stage: 'issue', error: noPrinter };
       // The printer's state is asked for while the server issues the job.
-      const state = setup.printerName === null ? undefined : deps.printer.status(setup.printerName);
+      const state = deps.printer.status(setup.printerName);
       const issued = await backend.issue(orderId, ticketIds);
       if (!issued.ok) {
         await state;
@@ -232,7 +235,8 @@ export function createPrintService(deps: PrintServiceDeps): PrintService {
     async reprintTicket(ticketId, reason, setup, note) {
       const backend = deps.backend;
       if (backend === undefined) return { ok: false, stage: 'issue', error: noBackend };
-      const state = setup.printerName === null ? undefined : deps.printer.status(setup.printerName);
+      if (setup.printerName === null) return { ok: false, stage: 'issue', error: noPrinter };
+      const state = deps.printer.status(setup.printerName);
       const issued = await backend.reprint(ticketId, reason, note);
       if (!issued.ok) {
         await state;

@@ -135,6 +135,19 @@ describe('print service', () => {
     expect(service.unresolved()).toEqual([]);
   });
 
+  it('issues nothing on the server while the workstation has no printer', async () => {
+    const { printer } = scriptedPrinter([]);
+    const server = fakeBackend();
+    let issued = 0;
+    const backend = { ...server.backend, issue: async (...args: Parameters<typeof server.backend.issue>) => (issued++, server.backend.issue(...args)) };
+    const service = createPrintService({ printer, renderer, clock, log, backend });
+    const noPrinter = { ...setup, printerName: null };
+    expect(await service.printOrder('VVK-1', noPrinter)).toMatchObject({ ok: false, stage: 'issue', error: { code: 'PRINTER_NOT_CONFIGURED' } });
+    expect(await service.reprintTicket(sampleFace(1).ticketId, 'lost', noPrinter)).toMatchObject({ ok: false, stage: 'issue', error: { code: 'PRINTER_NOT_CONFIGURED' } });
+    expect(issued).toBe(0);
+    expect(service.unresolved()).toEqual([]);
+  });
+
   it('keeps a failed job for a retry on the same blanks, or spoils its blanks on request', async () => {
     const { printer, received } = scriptedPrinter(['paperOut', 'ok', 'offline']);
     const server = fakeBackend();
