@@ -12,12 +12,14 @@
  */
 import type { ApiResult } from '../../../shared/api-client/errors.js';
 import type { HttpClient } from '../../../shared/api-client/http-client.js';
-import { OfflineScansResult, ScanList, type EntryListView, type OfflineScan } from '../../../shared/api/entry.js';
+import { CheckInVerdict, OfflineScansResult, ScanList, type CheckInRequest, type EntryListView, type OfflineScan } from '../../../shared/api/entry.js';
 import type { UploadBatch } from './offline-entry.js';
 import type { JournalScan } from './scan-journal.js';
 import type { ScanListChanges, ScanListSnapshot, ScanListStore } from './scan-list-store.js';
 
 export interface EntrySyncBackend {
+  /** Online check-in: one attempt (the gate falls back to offline with the same nonce instead of retrying). */
+  checkIn(request: CheckInRequest): Promise<ApiResult<CheckInVerdict>>;
   scanList(entryListId: string, since?: string): Promise<ApiResult<ScanList>>;
   uploadOfflineScans(entryListId: string, scans: readonly OfflineScan[]): Promise<ApiResult<OfflineScansResult>>;
 }
@@ -26,6 +28,7 @@ const segment = (id: string): string => encodeURIComponent(id);
 
 export function createHttpEntrySyncBackend(http: HttpClient): EntrySyncBackend {
   return {
+    checkIn: (request) => http.request({ method: 'POST', path: '/api/v1/check-ins', body: request, response: CheckInVerdict, auth: 'session', attempts: 1 }),
     scanList: (entryListId, since) =>
       http.request({ method: 'GET', path: `/api/v1/entry-lists/${segment(entryListId)}/scan-list`, query: { since }, response: ScanList, auth: 'session' }),
     uploadOfflineScans: (entryListId, scans) =>

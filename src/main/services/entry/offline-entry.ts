@@ -49,7 +49,11 @@ export type RecordResult = { readonly ok: true } | { readonly ok: false; readonl
 export type UploadBatch = (listId: string, scans: readonly JournalScan[]) => Promise<{ readonly ok: true } | { readonly ok: false; readonly code: string }>;
 
 export interface OfflineEntry {
-  scan(code: string, direction?: Direction): Promise<OfflineScanResult>;
+  /**
+   * Decides offline and journals the scan. `nonce`: the nonce of an online attempt that failed in
+   * transit, so that the server counts the scan once if that attempt did reach it after all.
+   */
+  scan(code: string, direction?: Direction, nonce?: string): Promise<OfflineScanResult>;
   /**
    * Uploads everything pending, batch by batch in journal order (a batch holds scans of one entry list;
    * at most 500, the server's limit); stops at the first failed batch.
@@ -78,7 +82,7 @@ export function createOfflineEntry(deps: {
   for (const scan of deps.journal.scans()) recordOwnScan(admissions, scan);
   let queue: Promise<unknown> = Promise.resolve();
 
-  async function scanNow(code: string, direction: Direction): Promise<OfflineScanResult> {
+  async function scanNow(code: string, direction: Direction, nonce: string | undefined): Promise<OfflineScanResult> {
     const list = deps.scanList.current();
     if (list === undefined) return { ok: false, error: { code: OfflineEntryErrorCode.noScanList, message: 'no scan list on this station' } };
     if (code.length === 0) return { ok: false, error: { code: OfflineEntryErrorCode.emptyCode, message: 'empty scan' } };
@@ -87,7 +91,7 @@ export function createOfflineEntry(deps: {
     let stored: JournalScan;
     try {
       stored = await deps.journal.append({
-        nonce: newNonce(),
+        nonce: nonce ?? newNonce(),
         listId: list.listId,
         gate: deps.gate,
         direction,
@@ -115,8 +119,8 @@ export function createOfflineEntry(deps: {
   }
 
   return {
-    scan(code, direction = 'in') {
-      const next = queue.then(() => scanNow(code, direction));
+    scan(code, direction = 'in', nonce) {
+      const next = queue.then(() => scanNow(code, direction, nonce));
       queue = next.catch(() => undefined);
       return next;
     },
