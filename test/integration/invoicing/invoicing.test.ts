@@ -166,6 +166,9 @@ for (const backend of testBackends()) {
       }
       const reissue = await outletA.api.request('POST', `/api/v1/invoices/${issued.id}/issue`, {});
       expect(reissue.json.code).toBe('INVOICE_NOT_DRAFT');
+      const remove = await outletA.api.request('DELETE', `/api/v1/invoices/${issued.id}`);
+      expect(remove.status).toBe(409);
+      expect(remove.json.code).toBe('INVOICE_NOT_DRAFT');
       // And the database refuses it too, even to the owner.
       await expect(server.tdb.asAdmin((db: Knex) => db('invoices').where({ id: issued.id }).update({ gross_cents: 1, net_cents: 1, tax_cents: 0 }))).rejects.toThrow(/issued invoice cannot be changed/);
       await expect(server.tdb.asAdmin((db: Knex) => db('invoice_lines').where({ invoice_id: issued.id }).update({ description: 'x' }))).rejects.toThrow(/lines of an issued invoice/);
@@ -452,6 +455,13 @@ for (const backend of testBackends()) {
       expect(res.json.recipient.name).toBe('Ticket Plattform GmbH');
       const lines = await outletA.api.request('PATCH', `/api/v1/invoices/${res.json.id}`, { lines: [{ description: 'x', quantity: 1, unitGrossCents: 1, vatRateBp: 1900 }] });
       expect(lines.json.code).toBe('LINES_NOT_EDITABLE');
+      // A draft can be thrown away and made again (e.g. after the commission changed).
+      expect((await outletA.api.request('DELETE', `/api/v1/invoices/${res.json.id}`)).status).toBe(204);
+      expect((await outletA.api.request('GET', `/api/v1/invoices/${res.json.id}`)).status).toBe(404);
+      const again = await outletA.api.request('POST', '/api/v1/invoices/outlet-settlements', { from: today, to: today });
+      expect(again.status, again.body).toBe(201);
+      expect(again.json.settlement).toEqual(res.json.settlement);
+      res.json.id = again.json.id;
       inv['outlet'] = await issue(outletA, res.json.id);
       // A period is settled once: an overlapping settlement is refused until the first is cancelled.
       const twice = await outletA.api.request('POST', '/api/v1/invoices/outlet-settlements', { from: '2000-01-01', to: today });
@@ -581,7 +591,7 @@ for (const backend of testBackends()) {
 
     it('audits every invoicing action in the same transaction', async () => {
       const actions = await server.tdb.asAdmin((db: Knex) => db('audit_log').whereIn('tenant_id', [server.tenants.outlet, server.tenants.operator]).pluck('action'));
-      for (const a of ['billing_profile.update', 'billing_terms.update', 'invoice.draft', 'invoice.update_draft', 'invoice.issue', 'invoice.cancel', 'invoice.payment', 'invoice.paid', 'payment.import', 'payment.assign', 'payment.book', 'payment.discard']) {
+      for (const a of ['billing_profile.update', 'billing_terms.update', 'invoice.draft', 'invoice.update_draft', 'invoice.delete_draft', 'invoice.issue', 'invoice.cancel', 'invoice.payment', 'invoice.paid', 'payment.import', 'payment.assign', 'payment.book', 'payment.discard']) {
         expect(actions, a).toContain(a);
       }
       const issues = await server.tdb.asAdmin((db: Knex) => db('audit_log').where({ action: 'invoice.issue', entity_id: inv['redo'].id }).select('details'));

@@ -127,6 +127,15 @@ export const invoicingRoutes: FastifyPluginAsyncTypebox<{ knex: Knex; clock: Clo
     async (request) => invoices.updateDraft(invoicingActor(request), request.params.invoiceId, request.body),
   );
 
+  app.delete(
+    '/v1/invoices/:invoiceId',
+    { config: loggedIn('invoices.issue'), schema: { tags, summary: 'Throw a draft away (issued invoices stay for ever)', params: InvoiceIdParams, response: { 204: Type.Null(), ...problems } } },
+    async (request, reply) => {
+      await invoices.deleteDraft(invoicingActor(request), request.params.invoiceId);
+      return reply.code(204).send(null);
+    },
+  );
+
   app.post(
     '/v1/invoices/:invoiceId/issue',
     { config: loggedIn('invoices.issue'), schema: { tags, summary: 'Issue a draft: number, frozen content, PDF', params: InvoiceIdParams, body: IssueInvoiceRequest, response: { 200: InvoiceView, ...problems } } },

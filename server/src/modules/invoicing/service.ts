@@ -512,6 +512,17 @@ export function createInvoicingService(deps: InvoicingDeps) {
       });
     },
 
+    /** Throws a draft away (issued invoices are never deleted: the database refuses it). */
+    async deleteDraft(actor: InvoicingActor, id: string): Promise<void> {
+      const now = deps.clock.now();
+      await inTenant(deps.knex, scopeOf(actor), async (trx) => {
+        const row = await ownDraft(trx, actor, id);
+        await repo.replaceLines(trx, actor.tenantId, id, []);
+        await trx('invoices').where({ id, status: 'draft' }).delete();
+        await appendAudit(trx, { tenantId: actor.tenantId, at: now, ...who(actor), action: 'invoice.delete_draft', entity: 'invoice', entityId: id, details: { kind: row.kind, orderId: row.order_id } });
+      });
+    },
+
     /* ------------------------------------------------------------ issue, cancel */
 
     async issue(actor: InvoicingActor, id: string): Promise<InvoiceView> {
