@@ -39,6 +39,9 @@ import { requestHash, requireIdempotencyKey } from '../idempotency/idempotency.j
 import { createPaymentsService } from './payments-service.js';
 import { createInvoicingService, type InvoicingActor } from './service.js';
 
+/** Statement files as JSON: up to 2 million characters of content (schema), escaped into at most this. */
+const STATEMENT_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
+
 const problems = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem, 503: Problem };
 const binary = (description: string) => Type.Unsafe<Buffer | string>({ type: 'string', format: 'binary', description });
 
@@ -192,7 +195,12 @@ export const invoicingRoutes: FastifyPluginAsyncTypebox<{ knex: Knex; clock: Clo
 
   app.post(
     '/v1/payments/imports',
-    { config: loggedIn('payments.book'), schema: { tags, summary: 'Import a bank statement (CAMT.053 XML or CSV)', body: StatementImportRequest, response: { 201: StatementImportResult, ...problems } } },
+    {
+      config: loggedIn('payments.book'),
+      // A day's statement of a busy escrow account is larger than the API's usual body limit.
+      bodyLimit: STATEMENT_BODY_LIMIT_BYTES,
+      schema: { tags, summary: 'Import a bank statement (CAMT.053 XML or CSV)', body: StatementImportRequest, response: { 201: StatementImportResult, ...problems } },
+    },
     async (request, reply) => reply.code(201).send(await payments.importStatement(invoicingActor(request), request.body)),
   );
 
