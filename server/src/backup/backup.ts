@@ -1,9 +1,10 @@
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import type { Knex } from 'knex';
 import { verifyChain, type ChainReport } from '../modules/audit/verify.js';
-import { decryptFile, encryptFile, keyId } from './encryption.js';
+import { decryptFile, encryptStream, keyId, writeStream, type FileDigest } from './encryption.js';
 import { BackupError } from './errors.js';
 import { MANIFEST_FORMAT, readManifest, sha256File, type BackupManifest } from './manifest.js';
 import { openPgliteAdmin, dumpPglite, restorePglite } from './pglite.js';
@@ -52,23 +53,22 @@ export async function createBackup(options: { source: DatabaseLocation; dir: str
   const id = `boxoffice-${backupStamp(started)}-${backend}`;
   const ext = backend === 'postgres' ? '.dump' : '.tar.gz';
   const fileName = `${id}${ext}${options.key === undefined ? '' : '.enc'}`;
-  const plainPartial = path.join(options.dir, `.${id}${ext}.partial`);
-  const encPartial = path.join(options.dir, `.${fileName}.partial`);
+  const partial = path.join(options.dir, `.${fileName}.partial`);
   const backupPath = path.join(options.dir, fileName);
   const manifestPath = path.join(options.dir, `${id}.manifest.json`);
+  const key = options.key;
+  // The dump streams straight into the (encrypted) file; no plaintext copy is written when encrypting.
+  const write = async (dump: Readable): Promise<{ plain: FileDigest; stored: FileDigest }> => {
+    if (key !== undefined) return encryptStream(dump, partial, key);
+    const digest = await writeStream(dump, partial);
+    return { plain: digest, stored: digest };
+  };
   try {
-    const state = options.source.kind === 'postgres' ? await dumpPostgres(options.source.url, plainPartial, options.connectTimeoutMs) : await dumpPglite(options.source.dir, plainPartial);
-    const plain = await sha256File(plainPartial);
-    let stored = plain;
-    let encryption: BackupManifest['encryption'] = null;
-    if (options.key !== undefined) {
-      stored = await encryptFile(plainPartial, encPartial, options.key);
-      rmSync(plainPartial, { force: true });
-      encryption = { algorithm: 'aes-256-gcm', keyId: keyId(options.key), plainSizeBytes: plain.sizeBytes, plainSha256: plain.sha256 };
-      renameSync(encPartial, backupPath);
-    } else {
-      renameSync(plainPartial, backupPath);
-    }
+    const { state, written } = options.source.kind === 'postgres' ? await dumpPostgres(options.source.url, write, options.connectTimeoutMs) : await dumpPglite(options.source.dir, write);
+    const { plain, stored } = written;
+    const encryption: BackupManifest['encryption'] =
+      key === undefined ? null : { algorithm: 'aes-256-gcm', keyId: keyId(key), plainSizeBytes: plain.sizeBytes, plainSha256: plain.sha256 };
+    renameSync(partial, backupPath);
     const manifest: BackupManifest = {
       format: MANIFEST_FORMAT,
       id,
@@ -86,7 +86,7 @@ export async function createBackup(options: { source: DatabaseLocation; dir: str
     renameSync(`${manifestPath}.partial`, manifestPath);
     return { manifest, backupPath, manifestPath };
   } catch (error) {
-    for (const f of [plainPartial, encPartial, `${manifestPath}.partial`]) rmSync(f, { force: true });
+    for (const f of [partial, `${manifestPath}.partial`]) rmSync(f, { force: true });
     throw error;
   }
 }

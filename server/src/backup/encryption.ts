@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { Transform, Writable } from 'node:stream';
+import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ConfigError } from '../config.js';
 import { BackupError } from './errors.js';
@@ -38,43 +38,65 @@ export function keyId(key: Buffer): string {
   return createHmac('sha256', key).update('boxoffice-backup-key-id').digest('hex').slice(0, 16);
 }
 
-export interface EncryptResult {
+export interface FileDigest {
   sizeBytes: number;
   sha256: string;
 }
 
-/** Encrypts `source` into `target` (created exclusively, mode 0600); returns size and SHA-256 of the target. */
-export async function encryptFile(source: string, target: string, key: Buffer): Promise<EncryptResult> {
-  const iv = randomBytes(IV_BYTES);
-  const header = Buffer.concat([MAGIC, iv]);
-  const cipher = createCipheriv(ENCRYPTION_ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
-  cipher.setAAD(header);
+/** A pass-through stream that counts and hashes what flows through it. */
+export function digestTap(): { tap: Transform; digest(): FileDigest } {
   const hash = createHash('sha256');
   let size = 0;
-  const out = createWriteStream(target, { flags: 'wx', mode: 0o600 });
-  const tee = new Transform({
+  const tap = new Transform({
     transform(chunk: Buffer, _enc, done) {
       hash.update(chunk);
       size += chunk.length;
       done(null, chunk);
     },
   });
-  tee.write(header);
-  await pipeline(
-    createReadStream(source),
-    cipher,
-    new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        done(null, chunk);
-      },
-      flush(done) {
-        done(null, cipher.getAuthTag());
-      },
-    }),
-    tee,
-    out,
-  );
-  return { sizeBytes: size, sha256: hash.digest('hex') };
+  let result: FileDigest | undefined;
+  return { tap, digest: () => (result ??= { sizeBytes: size, sha256: hash.digest('hex') }) };
+}
+
+/** Writes `source` to `target` (created exclusively, mode 0600); returns size and SHA-256 of what was written. */
+export async function writeStream(source: Readable, target: string): Promise<FileDigest> {
+  const t = digestTap();
+  await pipeline(source, t.tap, createWriteStream(target, { flags: 'wx', mode: 0o600, flush: true }));
+  return t.digest();
+}
+
+/**
+ * Encrypts `source` into `target` (created exclusively, mode 0600) as it streams, so no plaintext copy
+ * touches the disk. Returns the digests of the plaintext read and of the file written.
+ */
+export async function encryptStream(source: Readable, target: string, key: Buffer): Promise<{ plain: FileDigest; stored: FileDigest }> {
+  const iv = randomBytes(IV_BYTES);
+  const header = Buffer.concat([MAGIC, iv]);
+  const cipher = createCipheriv(ENCRYPTION_ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
+  cipher.setAAD(header);
+  let headerSent = false;
+  const frame = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      if (!headerSent) {
+        headerSent = true;
+        this.push(header);
+      }
+      done(null, chunk);
+    },
+    flush(done) {
+      if (!headerSent) this.push(header);
+      done(null, cipher.getAuthTag());
+    },
+  });
+  const plain = digestTap();
+  const stored = digestTap();
+  await pipeline(source, plain.tap, cipher, frame, stored.tap, createWriteStream(target, { flags: 'wx', mode: 0o600, flush: true }));
+  return { plain: plain.digest(), stored: stored.digest() };
+}
+
+/** Encrypts a file; returns size and SHA-256 of the encrypted file. */
+export async function encryptFile(source: string, target: string, key: Buffer): Promise<FileDigest> {
+  return (await encryptStream(createReadStream(source), target, key)).stored;
 }
 
 /**
@@ -82,7 +104,7 @@ export async function encryptFile(source: string, target: string, key: Buffer): 
  * 0600); without, it is only checked. Returns the plaintext's SHA-256. A changed byte or a wrong key
  * fails with BACKUP_CORRUPT / BACKUP_KEY_WRONG at the end; the caller removes a partial target.
  */
-export async function decryptFile(source: string, key: Buffer, target?: string): Promise<{ sha256: string; sizeBytes: number }> {
+export async function decryptFile(source: string, key: Buffer, target?: string): Promise<FileDigest> {
   const total = statSync(source).size;
   if (total < HEADER_BYTES + TAG_BYTES) throw new BackupError('BACKUP_CORRUPT', `${source} is too short to be an encrypted backup`);
   const fh = await open(source, 'r');
@@ -98,8 +120,7 @@ export async function decryptFile(source: string, key: Buffer, target?: string):
   const decipher = createDecipheriv(ENCRYPTION_ALGORITHM, key, header.subarray(MAGIC.length), { authTagLength: TAG_BYTES });
   decipher.setAAD(header);
   decipher.setAuthTag(tag);
-  const hash = createHash('sha256');
-  let size = 0;
+  const plain = digestTap();
   const sink =
     target === undefined
       ? new Writable({
@@ -107,18 +128,12 @@ export async function decryptFile(source: string, key: Buffer, target?: string):
             done();
           },
         })
-      : createWriteStream(target, { flags: 'wx', mode: 0o600 });
+      : createWriteStream(target, { flags: 'wx', mode: 0o600, flush: true });
   try {
     await pipeline(
       createReadStream(source, { start: HEADER_BYTES, end: total - TAG_BYTES - 1 }),
       decipher,
-      new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          hash.update(chunk);
-          size += chunk.length;
-          done(null, chunk);
-        },
-      }),
+      plain.tap,
       sink,
     );
   } catch (error) {
@@ -127,5 +142,5 @@ export async function decryptFile(source: string, key: Buffer, target?: string):
     }
     throw error;
   }
-  return { sha256: hash.digest('hex'), sizeBytes: size };
+  return plain.digest();
 }

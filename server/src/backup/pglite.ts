@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import knexFactory, { type Knex } from 'knex';
@@ -48,13 +49,14 @@ export async function openPgliteAdmin(dir: string): Promise<{ knex: Knex; pglite
  * PGlite's own dump: a gzip tarball of the data directory, taken under the directory lock, so no server
  * writes meanwhile (a running server on the same directory makes this fail with DATA_DIR_LOCKED).
  */
-export async function dumpPglite(dir: string, file: string): Promise<DatabaseState> {
+export async function dumpPglite<T>(dir: string, write: (dump: Readable) => Promise<T>): Promise<{ state: DatabaseState; written: T }> {
   const db = await openPgliteAdmin(dir);
   try {
     const state = await readDatabaseState(db.knex);
+    // PGlite hands the tarball over in memory; the embedded database is small enough for that.
     const tarball = await db.pglite.dumpDataDir('gzip');
-    writeFileSync(file, Buffer.from(await tarball.arrayBuffer()), { flag: 'wx', mode: 0o600 });
-    return state;
+    const written = await write(Readable.from([Buffer.from(await tarball.arrayBuffer())]));
+    return { state, written };
   } finally {
     await db.close();
   }

@@ -1,9 +1,10 @@
+import type { Readable } from 'node:stream';
 import knexFactory, { type Knex } from 'knex';
 import { up as createAppRole } from '../../migrations/20261204120000_create_app_role.js';
 import { describeUrl, pgConnection } from '../db/database.js';
 import { BackupError } from './errors.js';
 import { readDatabaseState, type DatabaseState } from './state.js';
-import { runTool, toolConnection } from './tools.js';
+import { runTool, runToolToStream, toolConnection } from './tools.js';
 
 const quietLog = { warn: () => undefined, error: () => undefined, deprecate: () => undefined, debug: () => undefined };
 
@@ -34,7 +35,7 @@ export async function assertSeesEverything(knex: Knex, url: string): Promise<voi
  * transaction whose snapshot pg_dump adopts (--snapshot), so dump and manifest show the same instant
  * even while servers keep writing.
  */
-export async function dumpPostgres(url: string, file: string, connectTimeoutMs?: number): Promise<DatabaseState> {
+export async function dumpPostgres<T>(url: string, write: (dump: Readable) => Promise<T>, connectTimeoutMs?: number): Promise<{ state: DatabaseState; written: T }> {
   const knex = openPostgresAdmin(url, connectTimeoutMs);
   try {
     await assertSeesEverything(knex, url);
@@ -44,8 +45,8 @@ export async function dumpPostgres(url: string, file: string, connectTimeoutMs?:
       const snapshot = (await trx.raw<{ rows: Array<{ id: string }> }>('SELECT pg_export_snapshot() AS id')).rows[0]?.id;
       if (snapshot === undefined) throw new BackupError('BACKUP_FAILED', 'PostgreSQL exported no snapshot');
       const state = await readDatabaseState(trx);
-      await runTool('pg_dump', ['--format=custom', `--snapshot=${snapshot}`, `--file=${file}`, `--dbname=${tool.dbname}`], tool.env);
-      return state;
+      const written = await runToolToStream('pg_dump', ['--format=custom', `--snapshot=${snapshot}`, `--dbname=${tool.dbname}`], tool.env, write);
+      return { state, written };
     });
   } finally {
     await knex.destroy();

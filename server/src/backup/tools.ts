@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { BackupError } from './errors.js';
 
 /**
@@ -24,9 +25,47 @@ export function runTool(command: 'pg_dump' | 'pg_restore', args: string[], env: 
         reject(new BackupError('BACKUP_FAILED', `${command} not found on PATH; install the PostgreSQL client tools of the server's major version (Debian: postgresql-client)`));
         return;
       }
-      const lines = stderr.trim().split('\n').filter(Boolean);
-      const detail = lines.find((l) => /error/i.test(l)) ?? lines[lines.length - 1] ?? error.message;
-      reject(new BackupError('BACKUP_FAILED', `${command} failed: ${detail.replace(/^\S+: /, '')}`, { cause: error }));
+      reject(toolFailed(command, stderr, error.message, error));
     });
   });
+}
+
+function toolFailed(command: string, stderr: string, fallback: string, cause?: unknown): BackupError {
+  const lines = stderr.trim().split('\n').filter(Boolean);
+  const detail = lines.find((l) => /error/i.test(l)) ?? lines[lines.length - 1] ?? fallback;
+  return new BackupError('BACKUP_FAILED', `${command} failed: ${detail.replace(/^\S+: /, '')}`, { cause });
+}
+
+/**
+ * Runs a tool and hands its stdout to `consume` as a stream (e.g. straight into the encryption, so no
+ * plaintext dump is written to disk). Succeeds only when both `consume` and the tool succeed.
+ */
+export async function runToolToStream<T>(command: 'pg_dump', args: string[], env: NodeJS.ProcessEnv, consume: (stdout: Readable) => Promise<T>): Promise<T> {
+  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    if (stderr.length < 64 * 1024) stderr += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'ENOENT' ? new BackupError('BACKUP_FAILED', `${command} not found on PATH; install the PostgreSQL client tools of the server's major version (Debian: postgresql-client)`) : error),
+    );
+    child.on('close', resolve);
+  });
+  // Awaited below, after the output is consumed; until then a failed spawn must not count as unhandled.
+  exited.catch(() => undefined);
+  let result: T;
+  try {
+    result = await consume(child.stdout);
+  } catch (error) {
+    child.kill();
+    const failure = await exited.then(
+      (code) => (code !== 0 && code !== null ? toolFailed(command, stderr, `exit code ${code}`) : undefined),
+      (spawnError: unknown) => spawnError,
+    );
+    throw failure ?? error;
+  }
+  const code = await exited;
+  if (code !== 0) throw toolFailed(command, stderr, `exit code ${String(code)}`);
+  return result;
 }

@@ -101,6 +101,18 @@ if (testBackends().includes('postgres')) {
       }
     });
 
+    it('reports a missing pg_dump in one line and leaves no partial file', async () => {
+      const dir = path.join(work, 'no-tool');
+      const saved = process.env['PATH'];
+      process.env['PATH'] = '/nonexistent';
+      try {
+        await expect(createBackup({ source: { kind: 'postgres', url: tdb.url ?? '' }, dir })).rejects.toMatchObject({ code: 'BACKUP_FAILED', message: expect.stringMatching(/^pg_dump not found on PATH/) });
+      } finally {
+        process.env['PATH'] = saved;
+      }
+      expect(readdirSync(dir)).toEqual([]);
+    });
+
     it('a restore that fails halfway leaves the target empty (one transaction), so it can be retried', async () => {
       const backup = await createBackup({ source: { kind: 'postgres', url: tdb.url ?? '' }, dir: path.join(work, 'broken') });
       // A dump cut short, with its manifest updated to match, so only pg_restore can notice.
