@@ -255,6 +255,11 @@ for (const backend of testBackends()) {
       // All backups fall into one hour: the hourly rule keeps the newest of it and the rest are pruned.
       expect(manifestsIn(dir)).toHaveLength(1);
       expect(readdirSync(dir).filter((n) => !n.startsWith('.'))).toHaveLength(2);
+      const listed = await runCli(['backup', 'list', '--dir', dir], env);
+      expectExit(listed, 0);
+      const rows = listed.stdout.trim().split('\n');
+      expect(rows).toHaveLength(2);
+      expect(rows[1]).toMatch(new RegExp(`\\t${backend}\\t.*\\tno\\tnewest,hourly,daily,weekly,monthly\\tboxoffice-`));
     }, 180_000);
   });
 }
