@@ -34,6 +34,7 @@ import { createScannerRouter } from './services/scanner-router.js';
 import { createShutdownCoordinator } from './services/shutdown.js';
 import { createStation, type Station } from './services/station.js';
 import { createStationConfigStore } from './services/station-config-store.js';
+import { createStationEntry } from './services/station-entry.js';
 import { createStationPrinting } from './services/station-printing.js';
 
 const PRODUCT_NAME = 'Kasse & Druckstation';
@@ -163,6 +164,19 @@ function main(): void {
       });
       shutdown.register('flush', 'print confirmations', () => printing.service.resolvePending());
 
+      // Entry mode: scan list and journal under the station's data directory; the journal is flushed
+      // (a last upload attempt) before the session ends on quit.
+      const entry = createStationEntry({
+        http: () => station.backend()?.http,
+        dataDir: config.dataDir ?? app.getPath('userData'),
+        secrets: createSafeStorageSecretStore(safeStorage, process.platform),
+        clock,
+        timers,
+        events,
+        log,
+      });
+      shutdown.register('flush', 'entry journal', () => entry.shutdown());
+
       // The HID scanner the settings name (node-hid is loaded only then); a settings change restarts it.
       const scanners = createScannerRouter({
         openScanner: async (s) => createHidScanner({ hid: await loadNodeHid(), timers, clock, match: { vendorId: s.vendorId, productId: s.productId } }),
@@ -182,7 +196,7 @@ function main(): void {
 
       registerIpcHandlers({
         ipcMain,
-        handlers: createIpcHandlers(stationForIpc, printing),
+        handlers: createIpcHandlers(stationForIpc, printing, entry),
         log,
         isTrustedSender: (event) => isTrustedSender(event, liveWindow()?.webContents),
       });

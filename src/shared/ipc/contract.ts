@@ -10,6 +10,7 @@ import { ChangePasswordRequest, LoginRequest } from '../api/auth.js';
 import { WhoAmI } from '../api/system.js';
 import { PasswordChanged, SessionInfo } from '../api-client/session-info.js';
 import { SetupState, ServerUrl, StationSettings, StationSetup } from './station-settings.js';
+import { ENTRY_IPC, GateStatusSchema } from './entry.js';
 import { PRINTING_IPC } from './printing.js';
 
 /** Methods without arguments still receive one value: an empty object, nothing more. */
@@ -51,6 +52,7 @@ export const IPC_CONTRACT = {
     connectivity: { args: NoArgs, result: Type.Object({ state: Connectivity }, { additionalProperties: false }) },
   },
   printing: PRINTING_IPC,
+  entry: ENTRY_IPC,
 } as const satisfies Record<string, Record<string, IpcMethodSpec>>;
 
 /** Reasons the server gives with SESSION_ENDED; the renderer has a text for each (and a fallback). */
@@ -91,6 +93,8 @@ export const IPC_EVENTS = {
     },
     { additionalProperties: false },
   ),
+  /** The entry gate: online/offline, list age, uploads pending (on every change and after each sync round). */
+  entryStatus: GateStatusSchema,
   /** The session ended on the server (another login, logout elsewhere, expiry, revocation, …). */
   sessionEnded: Type.Object({ code: Code, reason: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' })) }, { additionalProperties: false }),
   connectivityChanged: Type.Object({ state: Type.Union([Type.Literal('online'), Type.Literal('offline')]) }, { additionalProperties: false }),

@@ -1,6 +1,7 @@
 import { ClientErrorCode } from '../api-client/errors.js';
 import { ErrorCode } from '../api/problem.js';
 import { IpcErrorCode, StationErrorCode } from './result.js';
+import { ENTRY_ERROR_CODES } from './entry.js';
 import { PRINTING_ERROR_CODES } from './printing.js';
 
 /**
@@ -23,6 +24,9 @@ export const IDENTITY_PROBLEM_CODES = [
   'BUSY_RETRY',
 ] as const;
 
+/** Problem codes of the entry endpoints the gate calls (server/src/modules/entry) that reach the clerk. */
+export const ENTRY_PROBLEM_CODES = ['REENTRY_NOT_ALLOWED', 'DUPLICATE_NONCE', 'SCAN_TIME_IN_FUTURE', 'IDEMPOTENCY_KEY_REUSED'] as const;
+
 /** Every code the station's shell and setup can show; the renderer has a German and an English text for each. */
 export const STATION_ERROR_CODES: readonly string[] = [
   ...new Set<string>([
@@ -32,5 +36,7 @@ export const STATION_ERROR_CODES: readonly string[] = [
     ...Object.values(ErrorCode),
     ...IDENTITY_PROBLEM_CODES,
     ...PRINTING_ERROR_CODES,
+    ...ENTRY_ERROR_CODES,
+    ...ENTRY_PROBLEM_CODES,
   ]),
 ];

@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEntryGate, type GateStatus } from '../../../src/main/services/entry/entry-gate.js';
+import { createStationEntry } from '../../../src/main/services/station-entry.js';
+import type { GateStatusView } from '../../../src/shared/ipc/entry.js';
 import { createHttpEntrySyncBackend } from '../../../src/main/services/entry/entry-sync-http.js';
 import { createOfflineEntry } from '../../../src/main/services/entry/offline-entry.js';
 import { openScanJournal } from '../../../src/main/services/entry/scan-journal.js';
@@ -151,5 +153,44 @@ describe(`entry gate: online, offline on a lost answer, back online with the upl
     expect(await server.tdb.asAdmin((db) => db('entry_conflicts').where({ entry_list_id: view.id }).select('id'))).toEqual([]);
     await journal.close();
     await scanList.close();
+  });
+
+  it('runs entry mode at the station: lists, open a gate, scan, status events, close', async () => {
+    const order = await sellGa(clerk, fx.eventId, fx.gaCategoryId, 1);
+    await clerk.request('PUT', '/api/v1/printing/tray', { nextBlankNumber: 4 });
+    const job = await printJob(clerk, order.id);
+    expect(job.status, job.body).toBe(201);
+    expect((await clerk.request('POST', `/api/v1/print-jobs/${job.json.id}/confirm`, {})).status).toBe(200);
+    const code = job.json.tickets[0].barcode as string;
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'station-entry-'));
+    const events: GateStatusView[] = [];
+    const { timers } = manualTimers();
+    const entry = createStationEntry({
+      http: () => harness.station.backend()?.http,
+      dataDir,
+      secrets: createFakeSecretStore({ key: randomBytes(32) }),
+      clock,
+      timers,
+      events: { emit: (name, payload) => void (name === 'entryStatus' && events.push(payload as GateStatusView)) },
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    });
+    try {
+      expect(await entry.scan(code)).toMatchObject({ ok: false, error: { code: 'ENTRY_NOT_OPEN' } });
+      const lists = await entry.lists();
+      expect(lists.ok && lists.value.map((l) => l.id)).toEqual([view.id]);
+      expect(await entry.open('6f1c1c44-52a5-4a4e-9d2e-0d3c7f6a1b2c', 'Ost')).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      const opened = await entry.open(view.id, 'Ost');
+      expect(opened).toMatchObject({ ok: true, value: { entryListId: view.id, gate: 'Ost', mode: 'online', pendingUploads: 0, lastError: null } });
+      expect(await entry.scan(code)).toMatchObject({ ok: true, value: { mode: 'online', verdict: 'admitted', ok: true } });
+      expect(await entry.scan(code)).toMatchObject({ ok: true, value: { mode: 'online', verdict: 'already_admitted', admittedGate: 'Ost' } });
+      expect(entry.status()).toMatchObject({ entryListId: view.id, mode: 'online' });
+      // The window heard the gate's status after the first sync round.
+      expect(events.at(-1)).toMatchObject({ entryListId: view.id, gate: 'Ost', mode: 'online' });
+      expect(await entry.close()).toMatchObject({ entryListId: null, gate: null });
+      expect(await entry.scan(code)).toMatchObject({ ok: false, error: { code: 'ENTRY_NOT_OPEN' } });
+    } finally {
+      await entry.shutdown();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

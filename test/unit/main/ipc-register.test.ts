@@ -55,6 +55,13 @@ function spyHandlers() {
       spoilJob: ok('printing.spoilJob', null),
       unresolvedJobs: ok('printing.unresolvedJobs', []),
     },
+    entry: {
+      lists: ok('entry.lists', []),
+      open: ok('entry.open', { entryListId: null, gate: null, mode: 'online', listAgeMs: null, pendingUploads: 0, lastError: null }),
+      scan: ok('entry.scan', { mode: 'online', verdict: 'admitted', ok: true, scannedAt: '2026-12-04T18:00:00.000Z' }),
+      status: ok('entry.status', { entryListId: null, gate: null, mode: 'online', listAgeMs: null, pendingUploads: 0, lastError: null }),
+      close: ok('entry.close', { entryListId: null, gate: null, mode: 'online', listAgeMs: null, pendingUploads: 0, lastError: null }),
+    },
   } as unknown as IpcHandlers;
   return { handlers, calls };
 }
