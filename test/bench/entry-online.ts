@@ -20,6 +20,7 @@ export interface EntryOnlineOptions {
   tickets: number;
   repeatShare: number;
   singleScans: number;
+  listTickets: number;
   pool: number;
   pgbenchSeconds: number;
   pgbenchScale: number;
@@ -37,6 +38,9 @@ export interface EntryOnlineResult {
   p99Ms: number;
   singleGateP50Ms: number;
   singleGateP99Ms: number;
+  /** Full scan-list download (request to parsed JSON) and its entries; undefined when skipped. */
+  downloadMs: number | undefined;
+  downloadEntries: number | undefined;
   pgbenchTps: number | undefined;
   ratio: number | undefined;
   ok: boolean;
@@ -50,6 +54,7 @@ export const ENTRY_ONLINE_OPTIONS: Array<[flag: string, env: string, text: strin
   ['--tickets N', 'BENCH_TICKETS', 'tickets sold and printed through the API before the gates open (3000)'],
   ['--repeat-share F', 'BENCH_REPEAT_SHARE', 'share of scans that repeat a code already let in (0.1)'],
   ['--single-scans N', 'BENCH_SINGLE_SCANS', 'scans of one gate alone, for the verdict latency without contention (300)'],
+  ['--list-tickets N', 'BENCH_LIST_TICKETS', 'tickets added (as the owner) before timing a full scan-list download; 0 skips it (100000)'],
   ['--pool N', 'BENCH_POOL', 'database connections of the server (20)'],
   ['--pgbench-seconds N', 'BENCH_PGBENCH_SECONDS', 'pgbench -T; 0 skips pgbench (20)'],
   ['--pgbench-scale N', 'BENCH_PGBENCH_SCALE', 'pgbench -i -s (10)'],
@@ -66,7 +71,7 @@ export function parseEntryOnlineOptions(argv: readonly string[], env: NodeJS.Pro
     if (value === undefined) throw new UsageError(`--${m[1]!} needs a value`);
     flags.set(m[1]!, value);
   }
-  const own = new Set(['gates', 'tickets', 'repeat-share', 'single-scans', 'pool', 'pgbench-seconds', 'pgbench-scale', 'server', 'pg-url']);
+  const own = new Set(['gates', 'tickets', 'repeat-share', 'single-scans', 'list-tickets', 'pool', 'pgbench-seconds', 'pgbench-scale', 'server', 'pg-url']);
   for (const name of flags.keys()) if (!own.has(name) && !known.has(name)) throw new UsageError(`unknown option --${name}`);
   const raw = (name: string): string | undefined => flags.get(name) ?? (env[`BENCH_${name.toUpperCase().replaceAll('-', '_')}`] || undefined);
   const int = (name: string, fallback: number, min: number, max: number): number => {
@@ -86,6 +91,7 @@ export function parseEntryOnlineOptions(argv: readonly string[], env: NodeJS.Pro
     tickets: int('tickets', 3000, 50, 200_000),
     repeatShare,
     singleScans: int('single-scans', 300, 0, 100_000),
+    listTickets: int('list-tickets', 100_000, 0, 1_000_000),
     pool: int('pool', 20, 1, 200),
     pgbenchSeconds: int('pgbench-seconds', 20, 0, 3600),
     pgbenchScale: int('pgbench-scale', 10, 1, 1000),
@@ -141,11 +147,48 @@ async function seed(admin: Knex, gates: number, tickets: number) {
     return {
       eventId: event!.id,
       categoryId: category!.id,
+      ids: { outletId: outlet!.id, promoterId: promoter!.id, clerkId: clerk.id, clerkWorkstationId: clerkWs.id, operatorUserId: operatorUser[0]!.id, firstFreeBlank: blanks + 1 },
       clerk: station('kasse'),
       manager: station('buero'),
       gates: names.slice(2).map(station),
       serverTls: { cert: server.certPem, key: server.keyPem, ca: ca.certPem },
     };
+  });
+}
+
+/**
+ * `n` more tickets with active prints for the scan-list download figure, written in a few statements as
+ * the owner (selling and printing 100 000 tickets through the API would take most of an hour here).
+ */
+async function seedPrintedTickets(admin: Knex, at: { eventId: string; categoryId: string; outletId: string; promoterId: string; clerkId: string; clerkWorkstationId: string; operatorUserId: string; firstFreeBlank: number }, n: number): Promise<void> {
+  const now = new Date();
+  await admin.transaction(async (trx) => {
+    const [order] = await trx('orders')
+      .insert({ tenant_id: at.outletId, promoter_id: at.promoterId, event_id: at.eventId, channel: 'counter', status: 'paid', total_cents: n * PRICE, paid_at: now, created_at: now, created_by: at.clerkId, workstation_id: at.clerkWorkstationId })
+      .returning<Array<{ id: string }>>('id');
+    const first = Math.ceil((at.firstFreeBlank - 1) / 3) * 3 + 1;
+    const last = first + Math.ceil(n / 3) * 3 - 1;
+    // Batches hold at most 30 000 blanks.
+    for (let from = first; from <= last; from += 29_997) {
+      const to = Math.min(last, from + 29_996);
+      const [batch] = await trx('blank_batches').insert({ tenant_id: at.outletId, first_number: from, last_number: to, registered_at: now, registered_by: at.operatorUserId }).returning<Array<{ id: string }>>('id');
+      await trx.raw(
+        `INSERT INTO blanks (number, tenant_id, batch_id, state, changed_at, changed_by, workstation_id) SELECT g, ?, ?, 'printed', ?, ?, ? FROM generate_series(?::bigint, ?::bigint) g`,
+        [at.outletId, batch!.id, now, at.clerkId, at.clerkWorkstationId, from, to],
+      );
+    }
+    const [job] = await trx('print_jobs')
+      .insert({ tenant_id: at.outletId, order_id: order!.id, kind: 'print', workstation_id: at.clerkWorkstationId, created_by: at.clerkId, created_at: now, first_blank: first, last_blank: first + n - 1 })
+      .returning<Array<{ id: string }>>('id');
+    await trx.raw(
+      `WITH t AS (
+         INSERT INTO tickets (tenant_id, promoter_id, order_id, event_id, category_id, price_cents, vat_rate_bp, created_at)
+         SELECT ?, ?, ?, ?, ?, ?, 700, ? FROM generate_series(1, ?) RETURNING id
+       ), numbered AS (SELECT id, row_number() OVER () AS k FROM t)
+       INSERT INTO ticket_prints (tenant_id, promoter_id, ticket_id, print_job_id, blank_number, barcode, status, issued_at, confirmed_at)
+       SELECT ?, ?, id, ?, ? + k - 1, lpad((k + 90000000000000)::text, 22, '4'), 'active', ?, ? FROM numbered`,
+      [at.outletId, at.promoterId, order!.id, at.eventId, at.categoryId, PRICE, now, n, at.outletId, at.promoterId, job!.id, first, now, now],
+    );
   });
 }
 
@@ -231,6 +274,19 @@ export async function runEntryOnline(options: EntryOnlineOptions, out: (line?: s
     const scans = latencies.length;
     const admittedRows = Number((await admin('ticket_admissions').where({ entry_list_id: list.json.id }).count<Array<{ n: string }>>('* as n'))[0]!.n);
     const ok = (verdicts.get('admitted') ?? 0) === codes.length && admittedRows === codes.length && scans === codes.length + (verdicts.get('already_admitted') ?? 0);
+
+    // A full scan-list download with `listTickets` more tickets on the list (a gate opening for a big event).
+    let downloadMs: number | undefined;
+    let downloadEntries: number | undefined;
+    if (options.listTickets > 0) {
+      await seedPrintedTickets(admin, { eventId: fx.eventId, categoryId: fx.categoryId, ...fx.ids }, options.listTickets);
+      await admin.raw('ANALYZE');
+      const t = performance.now();
+      const res = await call(fx.gates[0]!, 'GET', `/api/v1/entry-lists/${list.json.id as string}/scan-list`);
+      downloadMs = performance.now() - t;
+      if (res.status !== 200) throw new Error(`scan list: ${res.status} ${JSON.stringify(res.json)}`);
+      downloadEntries = (res.json.valid as string[]).length + (res.json.invalid as string[]).length + (res.json.cancelled as string[]).length;
+    }
     await server.stop();
 
     const pgb = await runPgbench({ pgUrl: options.pgUrl, clients: options.gates, pgbenchSeconds: options.pgbenchSeconds, pgbenchScale: options.pgbenchScale }, cleanup, (line) => out(line));
@@ -247,6 +303,8 @@ export async function runEntryOnline(options: EntryOnlineOptions, out: (line?: s
       p99Ms: percentile(sorted, 99),
       singleGateP50Ms: percentile(singleSorted, 50),
       singleGateP99Ms: percentile(singleSorted, 99),
+      downloadMs,
+      downloadEntries,
       pgbenchTps: pgb.tps,
       ratio: pgb.tps === undefined ? undefined : perSecond / pgb.tps,
       ok,
@@ -256,6 +314,7 @@ export async function runEntryOnline(options: EntryOnlineOptions, out: (line?: s
     out(`  verdicts              ${[...verdicts].map(([v, n]) => `${v} ${fmt(n)}`).join(', ')}`);
     out(`  latency, ${options.gates} gates    p50 ${fmt(result.p50Ms, 1)} ms, p99 ${fmt(result.p99Ms, 1)} ms`);
     out(`  latency, one gate     p50 ${fmt(result.singleGateP50Ms, 1)} ms, p99 ${fmt(result.singleGateP99Ms, 1)} ms (${fmt(singleLatencies.length)} scans; target p99 ≤ 20 ms)`);
+    out(`  scan list, full       ${downloadMs === undefined ? 'skipped (--list-tickets 0)' : `${fmt(downloadEntries ?? 0)} entries in ${fmt(downloadMs, 0)} ms (request to parsed JSON; target ≤ 3 s for 100,000)`}`);
     out(`  pgbench -N tps        ${pgb.tps === undefined ? (pgb.note ?? 'n/a') : `${fmt(pgb.tps, 1)} (-c ${options.gates}, scale ${options.pgbenchScale})`}`);
     out(`  ratio                 ${result.ratio === undefined ? 'n/a' : `${result.ratio.toFixed(3)} (target ≥ 0.40)`}`);
     out(`  exactly once          ${ok ? `ok: ${fmt(admittedRows)} admissions = ${fmt(codes.length)} tickets` : `FAILED: ${fmt(admittedRows)} admissions for ${fmt(codes.length)} tickets`}`);

@@ -217,7 +217,6 @@ export async function runEntryBench(argv: string[]): Promise<number> {
     await baseline.close();
     bare.sort((a, b) => a - b);
     out(`disk baseline, bare append + fdatasync of a ${lineBytes}-byte line: p50 ${ms(quantile(bare, 0.5))}, p99 ${ms(quantile(bare, 0.99))}, max ${ms(bare.at(-1) ?? Number.NaN)}`);
-    out('online: see npm run bench -- entry-online (gates over HTTPS against the server, ratio to pgbench -N)');
   } finally {
     if (!options.keep) rmSync(dir, { recursive: true, force: true });
   }

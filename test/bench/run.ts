@@ -12,8 +12,13 @@ const BENCHES: Record<string, { summary: string; run: (argv: string[]) => Promis
     run: async (argv) => (await import('./print.js')).runPrintBench(argv),
   },
   entry: {
-    summary: 'offline entry at the station: scan list of 100 000 tickets (build, save, load) and verdict per scan incl. the fsynced journal write',
-    run: async (argv) => (await import('./entry.js')).runEntryBench(argv),
+    summary: 'entry: the station offline (scan list of 100 000, verdict incl. the fsynced journal write), then online (gates over HTTPS, pgbench ratio, list download); options go to the station part',
+    run: async (argv) => {
+      const offline = await (await import('./entry.js')).runEntryBench(argv);
+      if (offline !== 0 || argv.includes('--help') || argv.includes('-h')) return offline;
+      process.stdout.write('\n');
+      return (await import('./entry-online.js')).runEntryOnlineBench([]);
+    },
   },
   'entry-online': {
     summary: 'online entry: tickets sold and printed through the API, then gates check them in over HTTPS; check-ins/s, verdict latency, ratio to pgbench -N',
