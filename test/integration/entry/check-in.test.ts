@@ -298,6 +298,21 @@ for (const backend of testBackends()) {
       expect(await db(async (x) => Number((await x('audit_log').where({ tenant_id: fx.promoterId, action: 'entry.offline_upload' }).count<Array<{ n: string }>>('* as n'))[0]!.n))).toBe(4);
     });
 
+    it('keeps the station\'s order for offline scans of the same millisecond', async () => {
+      const { tickets } = await soldAndPrinted(1);
+      const code = tickets[0]!.barcode;
+      const at = new Date(clock.now().getTime() - 60_000).toISOString();
+      // The nonces sort the other way round than the station scanned: the server must not reorder by them.
+      const scans = [
+        { nonce: `z-${randomUUID()}`, code, gate: 'Ost 1', scannedAt: at, shownVerdict: 'admitted' },
+        { nonce: `a-${randomUUID()}`, code, gate: 'Ost 1', scannedAt: at, shownVerdict: 'already_admitted' },
+      ];
+      const up = await gate.request('POST', `/api/v1/entry-lists/${listAll}/offline-scans`, { scans });
+      expect(up.status, up.body).toBe(200);
+      expect(up.json).toMatchObject({ recorded: 2, conflicts: 0 });
+      expect(up.json.results.map((r: { verdict: string }) => r.verdict)).toEqual(['admitted', 'already_admitted']);
+    });
+
     it('keeps check-ins append-only', async () => {
       await expect(db((a) => a('check_ins').update({ verdict: 'admitted' }))).rejects.toThrow(/append-only/);
       await expect(db((a) => a('check_ins').delete())).rejects.toThrow(/append-only/);

@@ -385,7 +385,9 @@ export function createEntryService(deps: { knex: Knex; clock: Clock; lockTimeout
       for (const x of input.scans) {
         if (new Date(x.scannedAt).getTime() > latest) throw new AppError(400, 'SCAN_TIME_IN_FUTURE', `Scan ${x.nonce} is dated in the future; check the station clock.`);
       }
-      const ordered = [...input.scans].sort((a, b) => new Date(a.scannedAt).getTime() - new Date(b.scannedAt).getTime() || (a.nonce < b.nonce ? -1 : 1));
+      // Scan-time order; scans of the same millisecond keep the order the station sent them in (its journal
+      // order, which is the order its staff saw them) — Array.prototype.sort is stable.
+      const ordered = [...input.scans].sort((a, b) => new Date(a.scannedAt).getTime() - new Date(b.scannedAt).getTime());
       return inTenant(deps.knex, { tenantId: actor.tenantId }, async (trx) => {
         await trx.raw(`SELECT set_config('lock_timeout', ?, true)`, [`${lockTimeoutMs}ms`]);
         const list = await loadList(trx, entryListId);
