@@ -28,7 +28,9 @@ interface Person {
 }
 
 const ACCOUNTANT: Permission[] = ['invoices.view', 'invoices.issue', 'invoices.cancel', 'payments.book', 'reports.view', 'users.manage'];
-const SCHEMAS = path.resolve(import.meta.dirname, '../../../../shared/schemas/camt053');
+// Copied from the team's shared schemas (../shared/schemas/camt053, provenance in SOURCES.md) so that a
+// clone anywhere has them.
+const SCHEMAS = path.resolve(import.meta.dirname, '../../fixtures/schemas/camt053');
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
 
 /** xmllint against an XSD (Debian's libxml2-utils); returns its verdict line. */
