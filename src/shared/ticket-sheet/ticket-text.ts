@@ -3,20 +3,13 @@
  * language does not change them). Pure: money stays integer cents until formatted, times are formatted
  * in the event's time zone from the face, never in the station's.
  */
+import { formatEuro } from '../money-format.js';
 import type { TicketFace } from './ticket-face.js';
 
 const NBSP = '\u00a0';
 
-/** 123456 → "1.234,56 €"; exact for every safe integer. */
-export function euro(cents: number): string {
-  if (!Number.isSafeInteger(cents)) throw new RangeError(`not an integer amount of cents: ${cents}`);
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  const euros = Math.floor(abs / 100)
-    .toString()
-    .replace(/\B(?=(\d{3})+(?!\d))/g, '.');
-  return `${sign}${euros},${(abs % 100).toString().padStart(2, '0')}${NBSP}€`;
-}
+/** 123456 → "1.234,56 €" (the same formatting as every printed document). */
+export const euro = formatEuro;
 
 /** 1900 → "19 %", 550 → "5,5 %". */
 export function vatRate(bp: number): string {
