@@ -5,7 +5,7 @@ import knexFactory, { type Knex } from 'knex';
 import { openDatabase, pgConnection } from '../../server/src/db/database.js';
 import { hashPassword } from '../../server/src/modules/identity/password-hash.js';
 import { createCa, issueClientCertificate, issueServerCertificate } from '../../server/src/pki/x509.js';
-import { Cleanup, dropDatabase, fmt, percentile, request, runPgbench, startServer, UsageError, urlFor, withAdminClient, type HttpClient } from './lib.js';
+import { Cleanup, dropDatabase, fmt, optionReader, percentile, request, runPgbench, startServer, UsageError, urlFor, withAdminClient, type HttpClient } from './lib.js';
 
 /**
  * Online entry: a box office sells and prints N tickets through the real API (sale, print job,
@@ -62,25 +62,8 @@ export const ENTRY_ONLINE_OPTIONS: Array<[flag: string, env: string, text: strin
   ['--pg-url URL', 'BENCH_PG_URL', 'superuser connection to create and drop the databases'],
 ];
 
-export function parseEntryOnlineOptions(argv: readonly string[], env: NodeJS.ProcessEnv, known: ReadonlySet<string> = new Set()): EntryOnlineOptions {
-  const flags = new Map<string, string>();
-  for (let i = 0; i < argv.length; i += 1) {
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]!);
-    if (m === null) throw new UsageError(`unexpected argument: ${argv[i]!}`);
-    const value = m[2] ?? argv[(i += 1)];
-    if (value === undefined) throw new UsageError(`--${m[1]!} needs a value`);
-    flags.set(m[1]!, value);
-  }
-  const own = new Set(['gates', 'tickets', 'repeat-share', 'single-scans', 'list-tickets', 'pool', 'pgbench-seconds', 'pgbench-scale', 'server', 'pg-url']);
-  for (const name of flags.keys()) if (!own.has(name) && !known.has(name)) throw new UsageError(`unknown option --${name}`);
-  const raw = (name: string): string | undefined => flags.get(name) ?? (env[`BENCH_${name.toUpperCase().replaceAll('-', '_')}`] || undefined);
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const value = raw(name);
-    if (value === undefined) return fallback;
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, not ${value}`);
-    return n;
-  };
+export function parseEntryOnlineOptions(argv: readonly string[], env: NodeJS.ProcessEnv, known: readonly string[] = []): EntryOnlineOptions {
+  const { raw, int } = optionReader(argv, env, ['gates', 'tickets', 'repeat-share', 'single-scans', 'list-tickets', 'pool', 'pgbench-seconds', 'pgbench-scale', 'server', 'pg-url', ...known]);
   const repeatRaw = raw('repeat-share');
   const repeatShare = repeatRaw === undefined ? 0.1 : Number(repeatRaw);
   if (!Number.isFinite(repeatShare) || repeatShare < 0 || repeatShare > 0.9) throw new UsageError(`--repeat-share must be between 0 and 0.9, not ${repeatRaw}`);
@@ -208,10 +191,7 @@ export async function runEntryOnline(options: EntryOnlineOptions, out: (line?: s
     cleanup.add('close agents', async () => all.forEach((s) => s.agent.destroy()));
     const server = await startServer(options, { url: dbUrl, poolMax: options.pool, tls: fx.serverTls }, cleanup);
     const { port } = server;
-    const call = async (s: Station, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-      const res = await request(s, port, method, path, body, headers);
-      return res;
-    };
+    const call = (s: Station, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => request(s, port, method, path, body, headers);
     for (const s of all) {
       const res = await call(s, 'POST', '/api/v1/auth/login', { login: s.login, password: PASSWORD });
       if (res.status !== 200) throw new Error(`login of ${s.login}: ${res.status} ${JSON.stringify(res.json)}`);

@@ -19,6 +19,37 @@ export interface HarnessOptions {
 
 export class UsageError extends Error {}
 
+/**
+ * Reads `--name value` / `--name=value` options (every one also settable as BENCH_NAME in the environment)
+ * and `switches`, flags without a value that stand for an option's value. Unknown options are refused.
+ */
+export function optionReader(argv: readonly string[], env: NodeJS.ProcessEnv, known: readonly string[], switches: Readonly<Record<string, [name: string, value: string]>> = {}) {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    const flag = switches[arg];
+    if (flag !== undefined) {
+      flags.set(flag[0], flag[1]);
+      continue;
+    }
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (m === null) throw new UsageError(`unexpected argument: ${arg}`);
+    const value = m[2] ?? argv[(i += 1)];
+    if (value === undefined) throw new UsageError(`--${m[1]!} needs a value`);
+    flags.set(m[1]!, value);
+  }
+  for (const name of flags.keys()) if (!known.includes(name)) throw new UsageError(`unknown option --${name}`);
+  const raw = (name: string): string | undefined => flags.get(name) ?? (env[`BENCH_${name.toUpperCase().replaceAll('-', '_')}`] || undefined);
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const value = raw(name);
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, not ${value}`);
+    return n;
+  };
+  return { raw, int };
+}
+
 export function urlFor(adminUrl: string, database: string): string {
   const url = new URL(adminUrl);
   url.pathname = `/${database}`;

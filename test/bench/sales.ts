@@ -6,7 +6,7 @@ import pg from 'pg';
 import { openDatabase, pgConnection } from '../../server/src/db/database.js';
 import { hashPassword } from '../../server/src/modules/identity/password-hash.js';
 import { createCa, issueClientCertificate, issueServerCertificate } from '../../server/src/pki/x509.js';
-import { Cleanup, dropDatabase, fmt, percentile, request, runPgbench, startServer, UsageError, urlFor, withAdminClient, type Reply } from './lib.js';
+import { Cleanup, dropDatabase, fmt, optionReader, percentile, request, runPgbench, startServer, UsageError, urlFor, withAdminClient, type Reply } from './lib.js';
 import type { BenchServerOptions } from './sales-server.js';
 
 /**
@@ -81,31 +81,13 @@ function helpText(): string {
 
 
 function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options | 'help' {
-  const flags = new Map<string, string>();
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') return 'help';
-    if (arg === '--no-wait-sampling' || arg === '--keep-db') {
-      flags.set(arg === '--keep-db' ? 'keep-db' : 'wait-sampling', arg === '--keep-db' ? '1' : '0');
-      continue;
-    }
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (m === null) throw new UsageError(`unexpected argument: ${arg}`);
-    const name = m[1]!;
-    const value = m[2] ?? argv[(i += 1)];
-    if (value === undefined) throw new UsageError(`--${name} needs a value`);
-    flags.set(name, value);
-  }
-  const known = new Set(['clients', 'seats', 'ga', 'ga-share', 'max-per-order', 'outlets', 'pool', 'max-seconds', 'pgbench-seconds', 'pgbench-scale', 'server', 'pg-url', 'cpu-prof', 'wait-sampling', 'keep-db', 'explain-ms']);
-  for (const name of flags.keys()) if (!known.has(name)) throw new UsageError(`unknown option --${name}`);
-  const raw = (name: string): string | undefined => flags.get(name) ?? (env[`BENCH_${name.toUpperCase().replaceAll('-', '_')}`] || undefined);
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const value = raw(name);
-    if (value === undefined) return fallback;
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, not ${value}`);
-    return n;
-  };
+  if (argv.includes('--help') || argv.includes('-h')) return 'help';
+  const { raw, int } = optionReader(
+    argv,
+    env,
+    ['clients', 'seats', 'ga', 'ga-share', 'max-per-order', 'outlets', 'pool', 'max-seconds', 'pgbench-seconds', 'pgbench-scale', 'server', 'pg-url', 'cpu-prof', 'wait-sampling', 'keep-db', 'explain-ms'],
+    { '--no-wait-sampling': ['wait-sampling', '0'], '--keep-db': ['keep-db', '1'] },
+  );
   const gaShareRaw = raw('ga-share');
   const gaShare = gaShareRaw === undefined ? 0.1 : Number(gaShareRaw);
   if (!Number.isFinite(gaShare) || gaShare < 0 || gaShare > 1) throw new UsageError(`--ga-share must be between 0 and 1, not ${gaShareRaw}`);

@@ -32,6 +32,33 @@ export interface AuditRow {
 // Namespace for the two-key advisory lock, so audit locks never collide with other advisory locks.
 const AUDIT_LOCK_CLASS = 0x4155_4449; // 'AUDI'
 
+/** Who acted, as the authenticated request knows it (structurally an identity Actor). */
+export interface AuditActor {
+  userId: string;
+  tenantId: string;
+  workstation: { id: string; sourceIp: string };
+}
+
+/**
+ * appendAudit for an action of a logged-in user at a workstation: user, workstation and source address
+ * come from the actor, the chain is the actor's tenant unless `entry.tenantId` names another.
+ */
+export function appendActorAudit(
+  trx: Knex.Transaction,
+  actor: AuditActor,
+  at: Date,
+  entry: Omit<AuditEntry, 'tenantId' | 'at' | 'actorUserId' | 'workstationId' | 'sourceIp'> & { tenantId?: string },
+): Promise<AuditRow> {
+  return appendAudit(trx, {
+    ...entry,
+    tenantId: entry.tenantId ?? actor.tenantId,
+    at,
+    actorUserId: actor.userId,
+    workstationId: actor.workstation.id,
+    sourceIp: actor.workstation.sourceIp,
+  });
+}
+
 /**
  * Appends one row to the tenant's hash chain. Must run inside the transaction of the action it records,
  * so both commit or neither does. Appends of one tenant are serialised by a transaction-scoped advisory

@@ -5,7 +5,7 @@ import type { CheckInRequest, CheckInVerdict, CreateEntryListRequest, EntryConfl
 import type { Clock } from '../../clock.js';
 import { inTenant } from '../../db/tenant-scope.js';
 import { AppError, notFound } from '../../errors.js';
-import { appendAudit } from '../audit/repository.js';
+import { appendActorAudit } from '../audit/repository.js';
 import { AuthErrorCode } from '../identity/auth-service.js';
 import type { Actor } from '../identity/users-service.js';
 import { canonicalJson } from '../audit/chain.js';
@@ -59,6 +59,20 @@ const MESSAGES: Record<Verdict, string> = {
 /** One scan-list entry: base64url of the first 16 bytes of HMAC-SHA256(list key, barcode). */
 export function scanListEntry(key: Buffer, barcode: string): string {
   return createHmac('sha256', key).update(barcode).digest().subarray(0, 16).toString('base64url');
+}
+
+/**
+ * The conflict an offline scan reveals, if any: a second admission of a ticket that staff acted on (the
+ * station showed "admitted"), or an admission offline of a code the server refuses (the list was behind).
+ */
+function conflictOf(scan: { id: string; offline: boolean; shownVerdict?: string }, d: Decision): { ticketId: string; first: string; later: string; kind: 'double_admission' | 'admitted_offline_while_invalid' } | undefined {
+  if (!scan.offline || d.ticketId === undefined) return undefined;
+  if (d.conflict !== undefined) {
+    const staffActed = d.conflict.later !== scan.id || scan.shownVerdict === undefined || scan.shownVerdict === 'admitted';
+    return staffActed ? { ticketId: d.ticketId, ...d.conflict } : undefined;
+  }
+  if (scan.shownVerdict === 'admitted' && d.verdict !== 'admitted') return { ticketId: d.ticketId, first: scan.id, later: scan.id, kind: 'admitted_offline_while_invalid' };
+  return undefined;
 }
 
 const OK: ReadonlySet<Verdict> = new Set(['admitted', 'checked_out']);
@@ -176,14 +190,14 @@ export function createEntryService(deps: { knex: Knex; clock: Clock; lockTimeout
     return { ...base, ...pending, verdict: 'already_admitted', ...at, ...conflict };
   }
 
-  /** The check-in row (append-only) and, for offline reconciliation, the conflict it revealed. */
+  /** The check-in row (append-only) and, for offline reconciliation, the conflict it revealed (true when one was recorded). */
   async function recordCheckIn(
     trx: Knex.Transaction,
     actor: Actor,
     list: ListRow,
     scan: { id: string; nonce: string; code: string; gate: string; direction: 'in' | 'out'; scannedAt: Date; receivedAt: Date; offline: boolean; shownVerdict?: string },
     d: Decision,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const detail: Record<string, unknown> = {};
     if (d.voidReason !== undefined) detail['voidReason'] = d.voidReason;
     if (d.printPending === true) detail['printPending'] = true;
@@ -209,22 +223,18 @@ export function createEntryService(deps: { knex: Knex; clock: Clock; lockTimeout
       workstation_id: actor.workstation.id,
       user_id: actor.userId,
     });
-    // Staff let somebody in offline whom the server refuses (the scan list was behind): reported too.
-    const conflict =
-      d.conflict ?? (scan.offline && scan.shownVerdict === 'admitted' && d.verdict !== 'admitted' && d.ticketId !== undefined ? { first: scan.id, later: scan.id, kind: 'admitted_offline_while_invalid' as const } : undefined);
-    if (conflict !== undefined && d.ticketId !== undefined) {
-      // Only a scan staff acted on (shown as admitted) is a real second admission.
-      if (conflict.kind === 'double_admission' && scan.shownVerdict !== undefined && scan.shownVerdict !== 'admitted' && conflict.later === scan.id) return;
-      await trx('entry_conflicts').insert({
-        tenant_id: actor.tenantId,
-        entry_list_id: list.id,
-        ticket_id: d.ticketId,
-        first_check_in_id: conflict.first,
-        later_check_in_id: conflict.later,
-        kind: conflict.kind,
-        detected_at: scan.receivedAt,
-      });
-    }
+    const conflict = conflictOf(scan, d);
+    if (conflict === undefined) return false;
+    await trx('entry_conflicts').insert({
+      tenant_id: actor.tenantId,
+      entry_list_id: list.id,
+      ticket_id: conflict.ticketId,
+      first_check_in_id: conflict.first,
+      later_check_in_id: conflict.later,
+      kind: conflict.kind,
+      detected_at: scan.receivedAt,
+    });
+    return true;
   }
 
   return {
@@ -258,13 +268,8 @@ export function createEntryService(deps: { knex: Knex; clock: Clock; lockTimeout
             created_by: actor.userId,
           })
           .returning<Array<{ id: string }>>('id');
-        await appendAudit(trx, {
-          tenantId: actor.tenantId,
-          at: now,
-          actorUserId: actor.userId,
-          workstationId: actor.workstation.id,
-          sourceIp: actor.workstation.sourceIp,
-          action: 'entry_list.create',
+        await appendActorAudit(trx, actor, now, {
+                    action: 'entry_list.create',
           entity: 'entry_list',
           entityId: row!.id,
           details: { eventId: event.id, name: input.name, categoryIds, allowReentry: input.allowReentry ?? false },
@@ -301,13 +306,8 @@ export function createEntryService(deps: { knex: Knex; clock: Clock; lockTimeout
           const checkInId = randomUUID();
           const d = await decide(trx, list, req, direction, now, checkInId);
           await recordCheckIn(trx, actor, list, { id: checkInId, nonce: req.nonce, code: req.code, gate: req.gate, direction, scannedAt: now, receivedAt: now, offline: false }, d);
-          await appendAudit(trx, {
-            tenantId: actor.tenantId,
-            at: now,
-            actorUserId: actor.userId,
-            workstationId: actor.workstation.id,
-            sourceIp: actor.workstation.sourceIp,
-            action: 'entry.check_in',
+          await appendActorAudit(trx, actor, now, {
+                        action: 'entry.check_in',
             entity: 'check_in',
             entityId: checkInId,
             details: { entryListId: list.id, gate: req.gate, direction, verdict: d.verdict, ticketId: d.ticketId ?? null },
@@ -394,13 +394,13 @@ export function createEntryService(deps: { knex: Knex; clock: Clock; lockTimeout
         const known = new Map(
           (await trx('check_ins').whereIn('nonce', [...nonces]).select<Array<{ id: string; nonce: string; verdict: Verdict; entry_list_id: string }>>('id', 'nonce', 'verdict', 'entry_list_id')).map((r) => [r.nonce, r]),
         );
-        const results: OfflineScansResult['results'] = [];
+        const results = new Map<string, OfflineScansResult['results'][number]>();
         let conflicts = 0;
         for (const x of ordered) {
           const seen = known.get(x.nonce);
           if (seen !== undefined) {
             if (seen.entry_list_id !== list.id) throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', `Nonce ${x.nonce} was used for another entry list.`);
-            results.push({ nonce: x.nonce, checkInId: seen.id, verdict: seen.verdict, replayed: true, conflict: false });
+            results.set(x.nonce, { nonce: x.nonce, checkInId: seen.id, verdict: seen.verdict, replayed: true, conflict: false });
             continue;
           }
           const direction = x.direction ?? 'in';
@@ -408,25 +408,18 @@ export function createEntryService(deps: { knex: Knex; clock: Clock; lockTimeout
           const at = new Date(x.scannedAt);
           const id = randomUUID();
           const d = await decide(trx, list, x, direction, at, id, true);
-          const before = Number((await trx('entry_conflicts').where({ entry_list_id: list.id }).count<Array<{ n: number | string }>>('* as n'))[0]?.n ?? 0);
-          await recordCheckIn(trx, actor, list, { id, nonce: x.nonce, code: x.code, gate: x.gate, direction, scannedAt: at, receivedAt: now, offline: true, shownVerdict: x.shownVerdict }, d);
-          const after = Number((await trx('entry_conflicts').where({ entry_list_id: list.id }).count<Array<{ n: number | string }>>('* as n'))[0]?.n ?? 0);
-          conflicts += after - before;
-          results.push({ nonce: x.nonce, checkInId: id, verdict: d.verdict, replayed: false, conflict: after > before });
+          const conflict = await recordCheckIn(trx, actor, list, { id, nonce: x.nonce, code: x.code, gate: x.gate, direction, scannedAt: at, receivedAt: now, offline: true, shownVerdict: x.shownVerdict }, d);
+          if (conflict) conflicts += 1;
+          results.set(x.nonce, { nonce: x.nonce, checkInId: id, verdict: d.verdict, replayed: false, conflict });
         }
-        const recorded = results.filter((r) => !r.replayed).length;
-        await appendAudit(trx, {
-          tenantId: actor.tenantId,
-          at: now,
-          actorUserId: actor.userId,
-          workstationId: actor.workstation.id,
-          sourceIp: actor.workstation.sourceIp,
-          action: 'entry.offline_upload',
+        const recorded = [...results.values()].filter((r) => !r.replayed).length;
+        await appendActorAudit(trx, actor, now, {
+                    action: 'entry.offline_upload',
           entity: 'entry_list',
           entityId: list.id,
           details: { received: input.scans.length, recorded, replayed: input.scans.length - recorded, conflicts, sha256: createHash('sha256').update(canonicalJson(input)).digest('hex') },
         });
-        return { received: input.scans.length, recorded, replayed: input.scans.length - recorded, conflicts, results: input.scans.map((x) => results.find((r) => r.nonce === x.nonce)!) };
+        return { received: input.scans.length, recorded, replayed: input.scans.length - recorded, conflicts, results: input.scans.map((x) => results.get(x.nonce)!) };
       });
     },
 

@@ -24,7 +24,7 @@ import { parseSeatDefinition, rowKindOf, SEAT_DEFINITION_LIMITS, type SeatDefini
 import type { Clock } from '../../clock.js';
 import { inTenant } from '../../db/tenant-scope.js';
 import { AppError, notFound } from '../../errors.js';
-import { appendAudit } from '../audit/repository.js';
+import { appendActorAudit } from '../audit/repository.js';
 import type { Actor } from '../identity/users-service.js';
 import { startOfLocalDay } from './local-day.js';
 import { createEventRepository, type CategoryRow, type EventRow, type EventViewer, type VariantRow, type VenueRow } from './repository.js';
@@ -114,7 +114,7 @@ export function createEventsService(deps: { knex: Knex; clock: Clock; settings?:
   const repo = createEventRepository();
 
   const audit = (trx: Knex.Transaction, actor: Actor, now: Date, action: string, entity: string, entityId: string, details: Record<string, unknown>) =>
-    appendAudit(trx, { tenantId: actor.tenantId, at: now, actorUserId: actor.userId, workstationId: actor.workstation.id, sourceIp: actor.workstation.sourceIp, action, entity, entityId, details });
+    appendActorAudit(trx, actor, now, { action, entity, entityId, details });
 
   function requirePromoter(caller: EventCaller): void {
     if (caller.tenantKind !== 'promoter') throw new AppError(403, 'PROMOTER_ONLY', 'Only promoters create venues and events.');

@@ -3,7 +3,7 @@ import type { Permission } from '../../../../src/shared/domain/permissions.js';
 import type { Clock } from '../../clock.js';
 import { inTenant, type TenantScope } from '../../db/tenant-scope.js';
 import { AppError, notFound } from '../../errors.js';
-import { appendAudit } from '../audit/repository.js';
+import { appendActorAudit } from '../audit/repository.js';
 import type { AuthService, CallerWorkstation } from './auth-service.js';
 import { generateInitialPassword, INITIAL_PASSWORD_VALIDITY_MS } from './initial-password.js';
 import { hashPassword } from './password-hash.js';
@@ -69,7 +69,7 @@ export function createUsersService(deps: { knex: Knex; clock: Clock; auth: AuthS
   }
 
   const audit = (trx: Knex.Transaction, actor: Actor, tenantId: string, action: string, entityId: string, details: Record<string, unknown>, now: Date) =>
-    appendAudit(trx, { tenantId, at: now, actorUserId: actor.userId, workstationId: actor.workstation.id, sourceIp: actor.workstation.sourceIp, action, entity: 'user', entityId, details });
+    appendActorAudit(trx, actor, now, { tenantId, action, entity: 'user', entityId, details });
 
   return {
     async list(actor: Actor, scope: TenantScope): Promise<UserView[]> {

@@ -16,7 +16,7 @@ import { inTenant } from '../../db/tenant-scope.js';
 import { AppError, notFound } from '../../errors.js';
 import type { Actor } from '../identity/users-service.js';
 import { onceOnly, type StoredResponse } from '../idempotency/idempotency.js';
-import { auditPrinting } from './audit.js';
+import { appendActorAudit } from '../audit/repository.js';
 import { loadTicketFaces } from './faces.js';
 import { effectiveStart, printingRepository as repo, type PrintJobRow, type PrintRow, type TrayRow, type Who } from './repository.js';
 import { DEFAULT_PRINTING_SETTINGS, type PrintingSettings } from './settings.js';
@@ -62,7 +62,7 @@ export function createPrintService(deps: { knex: Knex; clock: Clock; settings?: 
   const settings: PrintingSettings = { ...DEFAULT_PRINTING_SETTINGS, ...deps.settings };
   const whoOf = (actor: Actor, now: Date): Who => ({ tenantId: actor.tenantId, userId: actor.userId, workstationId: actor.workstation.id, now });
   const audit = (trx: Knex.Transaction, actor: Actor, now: Date, action: string, entity: string, entityId: string, details: Record<string, unknown>) =>
-    auditPrinting(trx, actor, now, { action, entity, entityId, details });
+    appendActorAudit(trx, actor, now, { action, entity, entityId, details });
 
   async function begin(trx: Knex.Transaction): Promise<void> {
     await trx.raw(`SELECT set_config('lock_timeout', ?, true)`, [`${settings.lockTimeoutMs}ms`]);

@@ -16,7 +16,7 @@ import { AppError, notFound } from '../../errors.js';
 import type { PdfRenderer } from '../../pdf/renderer.js';
 import { stockReportDocument } from '../../pdf/stock-report.js';
 import type { Actor } from '../identity/users-service.js';
-import { auditPrinting } from './audit.js';
+import { appendActorAudit } from '../audit/repository.js';
 import { pendingJobsOf } from './print-service.js';
 import { effectiveStart, lastOfSheet, printingRepository as repo, type TrayRow, type Who } from './repository.js';
 import { DEFAULT_PRINTING_SETTINGS, type PrintingSettings } from './settings.js';
@@ -171,7 +171,7 @@ export function createStockService(deps: { knex: Knex; clock: Clock; pdf: PdfRen
           if ((error as { code?: unknown }).code === UNIQUE_VIOLATION) throw rangeTaken();
           throw error;
         }
-        await auditPrinting(trx, actor, now, { action: 'blank_batch.register', entity: 'blank_batch', entityId: batch.id, details: { firstNumber: input.firstNumber, lastNumber: input.lastNumber, blanks: count, note: input.note?.trim() ?? '' }, tenantId: outlet.id });
+        await appendActorAudit(trx, actor, now, { action: 'blank_batch.register', entity: 'blank_batch', entityId: batch.id, details: { firstNumber: input.firstNumber, lastNumber: input.lastNumber, blanks: count, note: input.note?.trim() ?? '' }, tenantId: outlet.id });
         const view = (await batchViews(trx, outlet.id, now)).find((b) => b.view.id === batch.id)?.view;
         if (view === undefined) throw new Error('registered batch is not visible');
         return view;
@@ -226,7 +226,7 @@ export function createStockService(deps: { knex: Knex; clock: Clock; pdf: PdfRen
           voided = await repo.voidLeftovers(trx, who, previous, lastOfSheet(previous));
         }
         await repo.updateTray(trx, who, { next_blank: n });
-        await auditPrinting(trx, actor, now, { action: 'printing.tray_load', entity: 'workstation', entityId: actor.workstation.id, details: { previousNextBlank: previous, nextBlank: n, voidedLeftovers: voided } });
+        await appendActorAudit(trx, actor, now, { action: 'printing.tray_load', entity: 'workstation', entityId: actor.workstation.id, details: { previousNextBlank: previous, nextBlank: n, voidedLeftovers: voided } });
         return trayView(trx, actor.tenantId, actor.workstation.id, { ...tray, next_blank: n }, voided);
       });
     },
@@ -240,7 +240,7 @@ export function createStockService(deps: { knex: Knex; clock: Clock; pdf: PdfRen
         const who = whoOf(actor, now, ws.id);
         const tray = await repo.lockTray(trx, who);
         await repo.updateTray(trx, who, { reuse_partial_sheets: input.reusePartialSheets });
-        await auditPrinting(trx, actor, now, { action: 'printing.settings', entity: 'workstation', entityId: ws.id, details: { reusePartialSheets: input.reusePartialSheets, before: tray.reuse_partial_sheets } });
+        await appendActorAudit(trx, actor, now, { action: 'printing.settings', entity: 'workstation', entityId: ws.id, details: { reusePartialSheets: input.reusePartialSheets, before: tray.reuse_partial_sheets } });
         return trayView(trx, actor.tenantId, ws.id, { ...tray, reuse_partial_sheets: input.reusePartialSheets });
       });
     },

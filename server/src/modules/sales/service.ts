@@ -3,7 +3,7 @@ import type { CancelOrderRequest, CreateOrderRequest, OrderView } from '../../..
 import type { Clock } from '../../clock.js';
 import { inTenant } from '../../db/tenant-scope.js';
 import { AppError, notFound } from '../../errors.js';
-import { appendAudit } from '../audit/repository.js';
+import { appendActorAudit } from '../audit/repository.js';
 import type { Actor } from '../identity/users-service.js';
 import { onceOnly, type StoredResponse } from '../idempotency/idempotency.js';
 import { voidPrintsOfCancelledTickets } from '../printing/void-prints.js';
@@ -274,13 +274,8 @@ export function createSalesService(deps: { knex: Knex; clock: Clock; settings?: 
           // What other sales wait for comes last, so that it stays locked for as few statements as possible:
           // the outlet's audit chain (an advisory lock per tenant), then its quota rows, and the event's
           // category counters (the rows every sale of the event updates) at the very end.
-          await appendAudit(trx, {
-            tenantId: actor.tenantId,
-            at: now,
-            actorUserId: actor.userId,
-            workstationId: actor.workstation.id,
-            sourceIp: actor.workstation.sourceIp,
-            action: 'order.create',
+          await appendActorAudit(trx, actor, now, {
+                        action: 'order.create',
             entity: 'order',
             entityId: order.id,
             details: { orderNumber: order.order_number, eventId: event.id, channel: input.channel, tickets: planned.length, totalCents: total, payment: input.payment.method },
@@ -351,13 +346,8 @@ export function createSalesService(deps: { knex: Knex; clock: Clock; settings?: 
             });
           }
           if (chosen.length === valid.length) await trx('orders').where({ id: order.id }).update({ status: 'cancelled' });
-          await appendAudit(trx, {
-            tenantId: actor.tenantId,
-            at: now,
-            actorUserId: actor.userId,
-            workstationId: actor.workstation.id,
-            sourceIp: actor.workstation.sourceIp,
-            action: 'order.cancel',
+          await appendActorAudit(trx, actor, now, {
+                        action: 'order.cancel',
             entity: 'order',
             entityId: order.id,
             details: { orderNumber: order.order_number, ticketIds: ids, reason: input.reason, refundCents: order.status === 'paid' ? refund : 0, refundMethod, voidedPrintIds },
@@ -391,13 +381,8 @@ export function createSalesService(deps: { knex: Knex; clock: Clock; settings?: 
           .returning<Array<{ id: string }>>('id');
         if (hold === undefined) throw new Error('hold insert returned no row');
         await trx('seats').whereIn('id', seats.map((s) => s.id)).update({ status: 'held', hold_id: hold.id, hold_expires_at: expiresAt });
-        await appendAudit(trx, {
-          tenantId: actor.tenantId,
-          at: now,
-          actorUserId: actor.userId,
-          workstationId: actor.workstation.id,
-          sourceIp: actor.workstation.sourceIp,
-          action: 'hold.create',
+        await appendActorAudit(trx, actor, now, {
+                    action: 'hold.create',
           entity: 'hold',
           entityId: hold.id,
           details: { eventId: event.id, seats: seats.length, expiresAt: expiresAt.toISOString() },
@@ -418,7 +403,7 @@ export function createSalesService(deps: { knex: Knex; clock: Clock; settings?: 
         if (hold === undefined) throw notFound('Hold');
         await trx('seats').where({ event_id: hold.event_id, hold_id: hold.id, status: 'held' }).update({ status: 'available', hold_id: null, hold_expires_at: null });
         await trx('holds').where({ id: hold.id }).update({ released_at: now });
-        await appendAudit(trx, { tenantId: actor.tenantId, at: now, actorUserId: actor.userId, workstationId: actor.workstation.id, sourceIp: actor.workstation.sourceIp, action: 'hold.release', entity: 'hold', entityId: hold.id, details: {} });
+        await appendActorAudit(trx, actor, now, { action: 'hold.release', entity: 'hold', entityId: hold.id, details: {} });
       });
     },
   };

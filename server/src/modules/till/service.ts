@@ -16,7 +16,7 @@ import { AppError, notFound } from '../../errors.js';
 import type { PdfRenderer } from '../../pdf/renderer.js';
 import { tillReportDocument } from '../../pdf/till-report.js';
 import { yearIn } from '../../pdf/format.js';
-import { appendAudit } from '../audit/repository.js';
+import { appendActorAudit } from '../audit/repository.js';
 import { AuthErrorCode } from '../identity/auth-service.js';
 import type { Actor } from '../identity/users-service.js';
 import { onceOnly, type StoredResponse } from '../idempotency/idempotency.js';
@@ -119,13 +119,8 @@ export function createTillService(deps: TillServiceDeps) {
           if (isOpenTillConflict(error)) throw new AppError(409, TillErrorCode.tillAlreadyOpen, 'Your till on this workstation is already open.');
           throw error;
         }
-        await appendAudit(trx, {
-          tenantId: actor.tenantId,
-          at: now,
-          actorUserId: actor.userId,
-          workstationId: actor.workstation.id,
-          sourceIp: actor.workstation.sourceIp,
-          action: 'till.open',
+        await appendActorAudit(trx, actor, now, {
+                    action: 'till.open',
           entity: 'till_session',
           entityId: session.id,
           details: { openingFloatCents, floatSource },
@@ -198,13 +193,8 @@ export function createTillService(deps: TillServiceDeps) {
             pdf,
             pdfSha256,
           });
-          await appendAudit(trx, {
-            tenantId: actor.tenantId,
-            at: now,
-            actorUserId: actor.userId,
-            workstationId: actor.workstation.id,
-            sourceIp: actor.workstation.sourceIp,
-            action: 'till.close',
+          await appendActorAudit(trx, actor, now, {
+                        action: 'till.close',
             entity: 'till_session',
             entityId: session.id,
             details: {
