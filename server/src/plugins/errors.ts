@@ -58,13 +58,20 @@ function isClosedTillPayment(error: unknown): boolean {
   return where.includes('payments_refuse_closed_till') || /till session \S+ is closed/.test(message);
 }
 
+// Socket-level failures on the way to the database server.
+const SOCKET_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+// Errors without a code that mean the same: knex's pool timeout, and pg's connection that died under a
+// query (server killed or restarted: "Connection terminated unexpectedly") or was used after dying.
+const UNAVAILABLE_MESSAGE = /Timeout acquiring a connection|Connection terminated|Client has encountered a connection error|Client was closed and is not queryable/;
+
 function isDatabaseUnavailable(error: unknown): boolean {
   if (error instanceof DatabaseUnavailableError) return true;
-  // knex's pool timeout carries no code, only its message.
-  if (/Timeout acquiring a connection/.test((error as Error).message)) return true;
+  const message = (error as { message?: unknown }).message;
+  if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
   const code = (error as { code?: unknown }).code;
   if (typeof code !== 'string') return false;
-  return PG_UNAVAILABLE.test(code) || code === 'ECONNREFUSED' || code === 'ECONNRESET';
+  return PG_UNAVAILABLE.test(code) || SOCKET_UNAVAILABLE.has(code);
 }
 
 /** Every error leaves the server as problem JSON with a stable code; 5xx texts never reach the client. */
