@@ -150,7 +150,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(authRoutes, { auth });
       await api.register(usersRoutes, { users, auth, knex: deps.db.knex, clock: deps.clock });
       await api.register(workstationRoutes, { knex: deps.db.knex, clock: deps.clock });
-      await api.register(auditRoutes, { knex: deps.db.knex });
+      await api.register(auditRoutes, { knex: deps.db.knex, clock: deps.clock });
       await api.register(tenantRoutes, { knex: deps.db.knex, clock: deps.clock });
       await api.register(eventRoutes, { knex: deps.db.knex, clock: deps.clock });
       await api.register(tillRoutes, { knex: deps.db.knex, clock: deps.clock });

@@ -34,3 +34,17 @@ export const AuditPage = Type.Object({
   nextBeforeSeq: Type.Union([Type.Integer(), Type.Null()]),
 });
 export type AuditPage = Static<typeof AuditPage>;
+
+/** The caller's tenant chain, recomputed from the stored rows (GET /api/v1/audit/verify). */
+export const AuditChainStatus = Type.Object({
+  ok: Type.Boolean(),
+  rows: Type.Integer({ minimum: 0 }),
+  /** Hash of the last row that still fits the chain (the genesis hash for an empty chain). */
+  headHash: Type.String(),
+  firstBroken: Type.Union([
+    Type.Object({ seq: Type.Integer(), reason: Type.Union([Type.Literal('sequence_gap'), Type.Literal('prev_hash_mismatch'), Type.Literal('hash_mismatch')]) }),
+    Type.Null(),
+  ]),
+  checkedAt: Type.String({ format: 'date-time' }),
+});
+export type AuditChainStatus = Static<typeof AuditChainStatus>;

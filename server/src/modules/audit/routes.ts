@@ -1,13 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Knex } from 'knex';
-import { AuditPage, AuditQuery } from '../../../../src/shared/api/audit.js';
+import { AuditChainStatus, AuditPage, AuditQuery } from '../../../../src/shared/api/audit.js';
 import { Problem } from '../../../../src/shared/api/problem.js';
 import { inTenant } from '../../db/tenant-scope.js';
 import { loggedIn, requireAuth } from '../../plugins/session-auth.js';
+import type { Clock } from '../../clock.js';
 import type { AuditRow } from './repository.js';
+import { verifyChain } from './verify.js';
 
 /** Reading the audit trail: the caller's own tenant only, newest first, filtered, keyset-paged. */
-export const auditRoutes: FastifyPluginAsyncTypebox<{ knex: Knex }> = async (app, { knex }) => {
+export const auditRoutes: FastifyPluginAsyncTypebox<{ knex: Knex; clock: Clock }> = async (app, { knex, clock }) => {
   app.get(
     '/v1/audit',
     { config: loggedIn('audit.view'), schema: { tags: ['audit'], querystring: AuditQuery, response: { 200: AuditPage, 400: Problem, 401: Problem, 403: Problem } } },
@@ -45,6 +47,20 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ knex: Knex }> = async (app
         })),
         nextBeforeSeq: rows.length > limit ? (page[page.length - 1]?.seq ?? null) : null,
       };
+    },
+  );
+
+  /**
+   * Read-only: recomputes the caller's own tenant chain, like `audit verify` on the command line, so the
+   * audit screen can show whether the trail is intact. It reads every row of the tenant in batches.
+   */
+  app.get(
+    '/v1/audit/verify',
+    { config: loggedIn('audit.view'), schema: { tags: ['audit'], response: { 200: AuditChainStatus, 401: Problem, 403: Problem } } },
+    async (request) => {
+      const { tenantId } = requireAuth(request);
+      const report = await verifyChain(knex, { tenantId }, { id: tenantId, code: '' });
+      return { ok: report.ok, rows: report.rows, headHash: report.headHash, firstBroken: report.firstBroken ?? null, checkedAt: clock.now().toISOString() };
     },
   );
 };

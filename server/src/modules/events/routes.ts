@@ -33,6 +33,7 @@ import { loggedIn } from '../../plugins/session-auth.js';
 import { actorOf } from '../identity/actor.js';
 import type { EventViewer } from './repository.js';
 import { createEventsService, type EventCaller, type EventSettings } from './service.js';
+import { eventStatsRoutes } from './stats-routes.js';
 
 const problems = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 503: Problem };
 const manage = loggedIn('events.manage');
@@ -68,6 +69,7 @@ function viewerOf(request: FastifyRequest): EventViewer {
  */
 export const eventRoutes: FastifyPluginAsyncTypebox<{ knex: Knex; clock: Clock; settings?: Partial<EventSettings> }> = async (app, deps) => {
   const events = createEventsService({ knex: deps.knex, clock: deps.clock, ...(deps.settings === undefined ? {} : { settings: deps.settings }) });
+  await app.register(eventStatsRoutes, { knex: deps.knex });
 
   app.post('/v1/venues', { config: manage, schema: { tags, body: CreateVenueRequest, response: { 201: VenueView, ...problems } } }, async (request, reply) =>
     reply.code(201).send(await events.createVenue(callerOf(request), request.body)),
