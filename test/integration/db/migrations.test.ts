@@ -521,6 +521,29 @@ const specs: Record<string, (db: Knex) => Promise<void>> = {
     expect(plan).not.toMatch(/app_may_sell|app_visible_tenant/);
     expect(plan).toMatch(/hashed SubPlan|InitPlan/);
   },
+  '20261205130000_create_maintenance_window': async (db) => {
+    const row = { starts_at: new Date('2027-01-01T01:00:00Z'), ends_at: new Date('2027-01-01T03:00:00Z'), message: 'Wartung', set_at: new Date() };
+    await db('maintenance_window').insert(row);
+    await expectRejects(db, (t) => t('maintenance_window').insert({ ...row, id: 2 }), /check/i);
+    await expectRejects(db, (t) => t('maintenance_window').insert(row), /unique|duplicate/i);
+    await expectRejects(db, (t) => t('maintenance_window').update({ ends_at: row.starts_at }), /check/i);
+    await expectRejects(db, (t) => t('maintenance_window').update({ message: '' }), /check/i);
+  },
+  '20261205130100_create_rate_limit_counters': async (db) => {
+    const at = new Date('2027-01-01T00:00:00Z');
+    await db('rate_limit_counters').insert({ bucket: 'api:ws', window_start: at, hits: 1 });
+    await db.raw('INSERT INTO rate_limit_counters (bucket, window_start, hits) VALUES (?, ?, 1) ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit_counters.hits + 1', ['api:ws', at]);
+    expect(await db('rate_limit_counters').pluck('hits')).toEqual([2]);
+    await expectRejects(db, (t) => t('rate_limit_counters').insert({ bucket: 'api:ws2', window_start: at, hits: 0 }), /check/i);
+  },
+  '20261205130200_create_job_runs': async (db) => {
+    const run = { job: 'backup', slot: new Date('2027-01-01T00:00:00Z'), instance: 'host:1', started_at: new Date(), outcome: 'running' };
+    await db('job_runs').insert(run);
+    await expectRejects(db, (t) => t('job_runs').insert(run), /unique|duplicate/i);
+    await expectRejects(db, (t) => t('job_runs').update({ outcome: 'ok' }), /check/i);
+    await expectRejects(db, (t) => t('job_runs').insert({ ...run, job: 'Bad Job!' }), /check/i);
+    expect(await db('job_runs').update({ outcome: 'ok', finished_at: new Date() })).toBe(1);
+  },
 };
 
 describe('migration list', () => {
