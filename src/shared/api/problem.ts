@@ -17,6 +17,9 @@ export const ErrorCode = {
   workstationRevoked: 'WORKSTATION_REVOKED',
   tooManyRequests: 'TOO_MANY_REQUESTS',
   sourceDenied: 'SOURCE_DENIED',
+  // Intrusion prevention: the source address is blocked for a while (Retry-After), or a block already ended.
+  sourceBlocked: 'SOURCE_BLOCKED',
+  blockNotActive: 'BLOCK_NOT_ACTIVE',
   databaseUnavailable: 'DATABASE_UNAVAILABLE',
   internal: 'INTERNAL',
 } as const;

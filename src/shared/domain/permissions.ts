@@ -24,9 +24,14 @@ export const PERMISSIONS = [
   'reports.view',
   // Operator only: create tenants and act on sub-tenants' users and workstations.
   'tenants.manage',
+  // Operator only: see blocked source addresses (intrusion prevention) and lift blocks.
+  'intrusion.manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
+
+/** Rights that only the operator's own staff can be granted: they act on the whole platform. */
+export const OPERATOR_ONLY_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['tenants.manage', 'intrusion.manage']);
 
 export function isPermission(value: string): value is Permission {
   return (PERMISSIONS as readonly string[]).includes(value);

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Permission } from '../../../../src/shared/domain/permissions.js';
+import { OPERATOR_ONLY_PERMISSIONS, type Permission } from '../../../../src/shared/domain/permissions.js';
 import type { Clock } from '../../clock.js';
 import { inTenant, type TenantScope } from '../../db/tenant-scope.js';
 import { AppError, notFound } from '../../errors.js';
@@ -55,8 +55,9 @@ export function createUsersService(deps: { knex: Knex; clock: Clock; auth: AuthS
   function assertGrantable(actor: Actor, targetTenantKind: string, wanted: readonly Permission[]): void {
     const lacking = wanted.filter((p) => !actor.permissions.has(p));
     if (lacking.length > 0) throw new AppError(403, 'GRANT_EXCEEDS_OWN_RIGHTS', `You cannot grant rights you do not hold: ${lacking.join(', ')}.`);
-    if (targetTenantKind !== 'operator' && wanted.includes('tenants.manage')) {
-      throw new AppError(403, 'GRANT_NOT_ALLOWED', 'tenants.manage can only be granted to operator staff.');
+    const operatorOnly = wanted.find((p) => OPERATOR_ONLY_PERMISSIONS.has(p));
+    if (targetTenantKind !== 'operator' && operatorOnly !== undefined) {
+      throw new AppError(403, 'GRANT_NOT_ALLOWED', `${operatorOnly} can only be granted to operator staff.`);
     }
   }
 
