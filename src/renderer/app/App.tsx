@@ -1,16 +1,18 @@
 import { useEffect } from 'react';
 import { useI18n } from '../i18n/context.js';
-import type { BoxofficeApi } from './bridge.js';
-import { LanguageSwitch } from './LanguageSwitch.js';
-import type { Reachability } from './readiness.js';
-import { StatusPanel } from './StatusPanel.js';
+import { AuthGate } from './AuthGate.js';
+import { screenIdFromHash, type NavigationStore } from './navigation.js';
+import type { ScreenDefinition } from './screens.js';
+import { ServicesProvider, type AppServices } from './services.js';
+import { Shell } from './Shell.js';
 
 export interface AppProps {
-  readonly bridge: BoxofficeApi | undefined;
-  readonly checkServer: () => Promise<Reachability>;
+  readonly services: AppServices;
+  readonly screens: readonly ScreenDefinition[];
+  readonly navigation: NavigationStore;
 }
 
-export function App({ bridge, checkServer }: AppProps) {
+export function App({ services, screens, navigation }: AppProps) {
   const { language, t } = useI18n();
 
   // Screen readers pick pronunciation from <html lang>; keep it in step with the switch.
@@ -19,15 +21,28 @@ export function App({ bridge, checkServer }: AppProps) {
     document.title = t('app.title');
   }, [language, t]);
 
+  // The open screen lives in the hash (#/sales), so reload and back/forward keep it.
+  useEffect(() => {
+    const fromHash = () => {
+      const id = screenIdFromHash(window.location.hash);
+      if (id !== undefined && id !== navigation.getState().current) navigation.getState().go(id);
+    };
+    fromHash();
+    window.addEventListener('hashchange', fromHash);
+    const unsubscribe = navigation.subscribe((state) => {
+      if (state.current !== undefined && screenIdFromHash(window.location.hash) !== state.current) window.location.hash = `#/${state.current}`;
+    });
+    return () => {
+      window.removeEventListener('hashchange', fromHash);
+      unsubscribe();
+    };
+  }, [navigation]);
+
   return (
-    <div className="shell">
-      <header className="shell__header">
-        <h1 className="shell__title">{t('app.title')}</h1>
-        <LanguageSwitch />
-      </header>
-      <main className="shell__main">
-        <StatusPanel bridge={bridge} checkServer={checkServer} />
-      </main>
-    </div>
+    <ServicesProvider services={services}>
+      <AuthGate>
+        <Shell screens={screens} navigation={navigation} />
+      </AuthGate>
+    </ServicesProvider>
   );
 }

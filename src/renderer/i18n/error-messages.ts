@@ -26,6 +26,7 @@ export const deErrors = {
   'error.PASSPHRASE_UNDECRYPTABLE': 'Die gespeicherte Passphrase kann unter diesem Benutzerkonto nicht gelesen werden. Bitte die Station neu einrichten.',
   'error.CONFIG_INVALID': 'Die gespeicherte Einrichtung ist beschädigt oder unvollständig. Bitte die Station neu einrichten.',
   'error.CONFIG_WRITE_FAILED': 'Die Einrichtung konnte nicht gespeichert werden. Bitte freien Speicherplatz und Zugriffsrechte prüfen.',
+  'error.API_ROUTE_NOT_ALLOWED': 'Diese Funktion ist an der Station nicht freigegeben. Bitte die IT-Betreuung verständigen.',
   // Connection
   'error.SERVER_UNREACHABLE': 'Der Server ist nicht erreichbar. Bitte Netzwerkverbindung prüfen; die Station versucht es weiter.',
   'error.SERVER_TIMEOUT': 'Der Server antwortet nicht rechtzeitig. Bitte gleich noch einmal versuchen.',
@@ -139,6 +140,7 @@ export const enErrors: Readonly<Record<ErrorMessageKey, string>> = {
   'error.PASSPHRASE_UNDECRYPTABLE': 'The stored passphrase cannot be read under this user account. Please set up the station again.',
   'error.CONFIG_INVALID': 'The stored setup is damaged or incomplete. Please set up the station again.',
   'error.CONFIG_WRITE_FAILED': 'The setup could not be saved. Please check free disk space and access rights.',
+  'error.API_ROUTE_NOT_ALLOWED': 'This function is not enabled at the station. Please contact IT support.',
   'error.SERVER_UNREACHABLE': 'The server cannot be reached. Please check the network connection; the station keeps trying.',
   'error.SERVER_TIMEOUT': 'The server does not answer in time. Please try again in a moment.',
   'error.CONNECTION_LOST': 'The connection broke during the request. Please check whether the action was carried out before repeating it.',

@@ -3,6 +3,8 @@
  * in either language is a compile error; test/unit/renderer checks the same at run time.
  */
 
+import { deShell, enShell } from '../app/messages.js';
+import { deAuth, enAuth } from '../features/auth/messages.js';
 import { deErrors, enErrors } from './error-messages.js';
 
 export const LANGUAGES = ['de', 'en'] as const;
@@ -30,6 +32,8 @@ export const de = {
   'mode.web.note':
     'Drucken: Die Tickets werden als PDF zum Herunterladen bzw. für den Druckdialog angeboten. Scannen: Handscanner im Tastaturmodus funktionieren. USB-Scanner (HID) und direktes Drucken auf Sicherheitspapier gibt es nur an der Station.',
   ...deErrors,
+  ...deShell,
+  ...deAuth,
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof de;
@@ -51,6 +55,8 @@ export const en: Messages = {
   'mode.web.note':
     'Printing: tickets are offered as a PDF to download or print through the print dialog. Scanning: handheld scanners in keyboard mode work. USB scanners (HID) and direct printing on security paper are available at the station only.',
   ...enErrors,
+  ...enShell,
+  ...enAuth,
 };
 
 export const MESSAGES: Readonly<Record<Language, Messages>> = { de, en };

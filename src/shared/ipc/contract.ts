@@ -12,6 +12,7 @@ import { PasswordChanged, SessionInfo } from '../api-client/session-info.js';
 import { SetupState, ServerUrl, StationSettings, StationSetup } from './station-settings.js';
 import { ENTRY_IPC, GateStatusSchema } from './entry.js';
 import { PRINTING_IPC } from './printing.js';
+import { API_IPC } from './api.js';
 
 /** Methods without arguments still receive one value: an empty object, nothing more. */
 const NoArgs = Type.Object({}, { additionalProperties: false });
@@ -53,6 +54,8 @@ export const IPC_CONTRACT = {
   },
   printing: PRINTING_IPC,
   entry: ENTRY_IPC,
+  /** Allow-listed backend requests for the screens (src/shared/ipc/api.ts). */
+  api: API_IPC,
 } as const satisfies Record<string, Record<string, IpcMethodSpec>>;
 
 /** Reasons the server gives with SESSION_ENDED; the renderer has a text for each (and a fallback). */

@@ -58,6 +58,8 @@ export const StationErrorCode = {
   passphraseUndecryptable: 'PASSPHRASE_UNDECRYPTABLE',
   configInvalid: 'CONFIG_INVALID',
   configWriteFailed: 'CONFIG_WRITE_FAILED',
+  /** The renderer asked for a backend route outside the station's allow-list (src/shared/ipc/api.ts). */
+  apiRouteNotAllowed: 'API_ROUTE_NOT_ALLOWED',
 } as const;
 
 /** Carries an ApiError across IPC: the code and structured fields, nothing else. */

@@ -62,6 +62,7 @@ function spyHandlers() {
       status: ok('entry.status', { entryListId: null, gate: null, mode: 'online', listAgeMs: null, pendingUploads: 0, lastError: null }),
       close: ok('entry.close', { entryListId: null, gate: null, mode: 'online', listAgeMs: null, pendingUploads: 0, lastError: null }),
     },
+    api: { request: ok('api.request', []) },
   } as unknown as IpcHandlers;
   return { handlers, calls };
 }

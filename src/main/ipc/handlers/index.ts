@@ -2,6 +2,7 @@ import type { Station } from '../../services/station.js';
 import type { StationEntry } from '../../services/station-entry.js';
 import type { StationPrinting } from '../../services/station-printing.js';
 import type { IpcHandlers } from '../register.js';
+import { apiHandlers } from './api.js';
 import { authHandlers } from './auth.js';
 import { entryHandlers } from './entry.js';
 import { printingHandlers } from './printing.js';
@@ -15,5 +16,6 @@ export function createIpcHandlers(station: Station, printing: StationPrinting, e
     system: systemHandlers(station),
     printing: printingHandlers(printing),
     entry: entryHandlers(entry),
+    api: apiHandlers(station),
   };
 }

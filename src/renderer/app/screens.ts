@@ -1,0 +1,40 @@
+/**
+ * The screen registry: every screen of the app, with the rights it needs, its title, its shortcut
+ * (Alt + digit, shown in the navigation) and its component, loaded when first opened. Navigation shows
+ * only the screens the session's rights allow; the server refuses the rest anyway. A screen that does
+ * not exist yet is not listed — there are no placeholders.
+ *
+ * Shortcuts, fixed per screen so they never move with a user's rights: 1 sales, 2 orders, 3 till,
+ * 4 printing and stock, 5 entry, 6 invoicing, 7 admin, 8 audit, 9 system status.
+ */
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import type { Permission } from '../../shared/domain/permissions.js';
+import type { MessageKey } from '../i18n/messages.js';
+
+export const SCREEN_SHORTCUT_DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
+export type ScreenShortcutDigit = (typeof SCREEN_SHORTCUT_DIGITS)[number];
+
+export interface ScreenDefinition {
+  readonly id: string;
+  readonly titleKey: MessageKey;
+  /** The screen is shown if the session holds at least one of these; empty: every signed-in user. */
+  readonly permissions: readonly Permission[];
+  /** Alt + this digit opens the screen. */
+  readonly shortcut: ScreenShortcutDigit;
+  readonly component: LazyExoticComponent<ComponentType>;
+}
+
+export const SCREENS: readonly ScreenDefinition[] = [
+  {
+    id: 'status',
+    titleKey: 'screen.status',
+    permissions: [],
+    shortcut: '9',
+    component: lazy(() => import('./StatusScreen.js').then((module) => ({ default: module.StatusScreen }))),
+  },
+];
+
+/** The screens a session with these rights may open, in registry order. */
+export function visibleScreens(screens: readonly ScreenDefinition[], hasAny: (permissions: readonly Permission[]) => boolean): ScreenDefinition[] {
+  return screens.filter((screen) => hasAny(screen.permissions));
+}
