@@ -5,6 +5,8 @@
 
 import { deShell, enShell } from '../app/messages.js';
 import { deAuth, enAuth } from '../features/auth/messages.js';
+import { deList, enList } from '../lib/list-messages.js';
+import { deInvoicing, enInvoicing } from '../features/invoicing/messages.js';
 import { deErrors, enErrors } from './error-messages.js';
 
 export const LANGUAGES = ['de', 'en'] as const;
@@ -32,6 +34,8 @@ export const de = {
   'mode.web.note':
     'Drucken: Die Tickets werden als PDF zum Herunterladen bzw. für den Druckdialog angeboten. Scannen: Handscanner im Tastaturmodus funktionieren. USB-Scanner (HID) und direktes Drucken auf Sicherheitspapier gibt es nur an der Station.',
   ...deErrors,
+  ...deInvoicing,
+  ...deList,
   ...deShell,
   ...deAuth,
 } satisfies Record<string, string>;
@@ -55,6 +59,8 @@ export const en: Messages = {
   'mode.web.note':
     'Printing: tickets are offered as a PDF to download or print through the print dialog. Scanning: handheld scanners in keyboard mode work. USB scanners (HID) and direct printing on security paper are available at the station only.',
   ...enErrors,
+  ...enInvoicing,
+  ...enList,
   ...enShell,
   ...enAuth,
 };
