@@ -33,7 +33,7 @@ describe('login screen', () => {
     renderApp(backend, []);
     await user.keyboard('k.schmidt{Tab}wrong{Enter}');
     expect((await screen.findByRole('alert')).getAttribute('data-code')).toBe('INVALID_CREDENTIALS');
-    expect((screen.getByLabelText('Passwort') as HTMLInputElement).value).toBe('');
+    expect(screen.getByLabelText<HTMLInputElement>('Passwort').value).toBe('');
   });
 
   it('forces the password change with a live checklist before any screen', async () => {
@@ -42,7 +42,7 @@ describe('login screen', () => {
     renderApp(backend, []);
     await user.keyboard('k.schmidt{Tab}Initial-1{Enter}');
     expect(await screen.findByRole('heading', { name: 'Neues Passwort festlegen' })).toBeTruthy();
-    const submit = screen.getByRole('button', { name: 'Passwort ändern' }) as HTMLButtonElement;
+    const submit = screen.getByRole<HTMLButtonElement>('button', { name: 'Passwort ändern' });
     const rule = (id: string) => document.querySelector(`[data-rule="${id}"]`)?.getAttribute('data-passed');
 
     await user.keyboard('Initial-1{Tab}schmidt');
