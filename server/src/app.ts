@@ -29,6 +29,10 @@ import { createSalesService, type SalesSettings } from './modules/sales/service.
 import { tenantRoutes } from './modules/tenants/routes.js';
 import { tillRoutes } from './modules/till/routes.js';
 import { invoicingRoutes } from './modules/invoicing/routes.js';
+import { RATE_LIMIT_DEFAULTS, rateLimitHook, routeBodyLimit } from './modules/limits/rate-limit.js';
+import { maintenanceGuard } from './modules/maintenance/guard.js';
+import { maintenanceRoutes } from './modules/maintenance/routes.js';
+import { createMaintenanceService } from './modules/maintenance/service.js';
 import { workstationRoutes } from './modules/workstations/routes.js';
 import { requireWorkstation } from './plugins/client-cert.js';
 import { requireAuthDeclaration, sessionAuthHook, workstationOnly, type RouteAuth } from './plugins/session-auth.js';
@@ -37,7 +41,8 @@ import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { serverTlsOptions, type TlsMaterial } from './tls.js';
 
 export interface AppDeps {
-  config: Pick<ServerConfig, 'logLevel' | 'bodyLimitBytes' | 'requestTimeoutMs' | 'rendererDir' | 'sessions'>;
+  config: Pick<ServerConfig, 'logLevel' | 'bodyLimitBytes' | 'requestTimeoutMs' | 'rendererDir' | 'sessions'> &
+    Partial<Pick<ServerConfig, 'limits' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'connectionTimeoutMs'>>;
   db: Database;
   clock: Clock;
   /** Without TLS material the app serves plain HTTP, which only `app.inject` tests use; the API then refuses every request. */
@@ -51,6 +56,8 @@ export interface AppDeps {
   sales?: Partial<SalesSettings>;
   /** Printing: time zone of ticket faces and reports, when a pending print counts as unresolved, lock timeout, random source. */
   printing?: Partial<PrintingSettings>;
+  /** How long each process may use the maintenance switch it read last (default 2 s). */
+  maintenanceCacheMs?: number;
   /** Tests replace the password check to prove when it is (not) reached. */
   verifyPassword?: (password: string, hash: string) => Promise<boolean>;
 }
@@ -67,6 +74,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every registered route with its auth declaration (tests generate checks over it). */
     routeTable: RouteEntry[];
+    /** Shutdown has begun: readiness answers 503 from now on, requests are still served (server.ts). */
+    startDraining(): void;
   }
 }
 
@@ -77,7 +86,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const base = {
     bodyLimit: deps.config.bodyLimitBytes,
     requestTimeout: deps.config.requestTimeoutMs,
-    connectionTimeout: deps.config.requestTimeoutMs,
+    connectionTimeout: deps.config.connectionTimeoutMs ?? 120_000,
+    keepAliveTimeout: deps.config.keepAliveTimeoutMs ?? 65_000,
     return503OnClosing: true,
     genReqId: () => randomUUID(),
     ...(deps.logger !== undefined ? { loggerInstance: deps.logger } : { logger: loggerOptions(deps.config.logLevel) }),
@@ -86,6 +96,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     deps.tls !== undefined ? Fastify({ ...base, https: serverTlsOptions(deps.tls) }) : Fastify(base)
   ).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  // Slow-loris: the headers must be complete within this time (Node's default is a minute).
+  app.server.headersTimeout = Math.min(deps.config.headersTimeoutMs ?? 10_000, deps.config.requestTimeoutMs);
+  app.decorate('startDraining', () => {
+    shuttingDown = true;
+  });
   const routeTable: RouteEntry[] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
@@ -94,6 +109,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       if (method === 'HEAD') continue;
       routeTable.push({ method, url: route.url, auth: (route.config as { auth?: RouteAuth } | undefined)?.auth });
     }
+    const bodyLimit = route.bodyLimit ?? routeBodyLimit(methods, route.url);
+    if (bodyLimit !== undefined) route.bodyLimit = bodyLimit;
   });
   // The API speaks JSON only; anything else is refused with 415 before a handler sees it.
   app.removeContentTypeParser('text/plain');
@@ -132,12 +149,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     ...(deps.verifyPassword === undefined ? {} : { verifyPassword: deps.verifyPassword }),
   });
   const users = createUsersService({ knex: deps.db.knex, clock: deps.clock, auth });
+  const maintenance = createMaintenanceService({ knex: deps.db.knex, clock: deps.clock, ...(deps.maintenanceCacheMs === undefined ? {} : { cacheMs: deps.maintenanceCacheMs }) });
   await app.register(
     async (api) => {
       requireAuthDeclaration(api);
       const clientCert = requireWorkstation({ knex: deps.db.knex, workstations, clock: deps.clock });
       api.addHook('onRequest', clientCert);
+      api.addHook('onRequest', rateLimitHook({ knex: deps.db.knex, clock: deps.clock, settings: deps.config.limits ?? RATE_LIMIT_DEFAULTS, log: app.log }));
       api.addHook('onRequest', sessionAuthHook(auth));
+      api.addHook('onRequest', maintenanceGuard(maintenance, deps.clock));
       api.addHook('onSend', async (_request, reply) => {
         void reply.header('cache-control', 'no-store');
       });
@@ -147,6 +167,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       );
       api.get('/openapi.json', { config: workstationOnly(), schema: { hide: true } }, async () => app.swagger());
       await api.register(whoAmIRoutes);
+      await api.register(maintenanceRoutes, { maintenance, clock: deps.clock });
       await api.register(authRoutes, { auth });
       await api.register(usersRoutes, { users, auth, knex: deps.db.knex, clock: deps.clock });
       await api.register(workstationRoutes, { knex: deps.db.knex, clock: deps.clock });

@@ -42,6 +42,21 @@ export const ServerConfigSchema = Type.Object({
   bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 50 * 1024 * 1024 }),
   requestTimeoutMs: Type.Integer({ minimum: 1000, maximum: 600_000 }),
   shutdownGraceMs: Type.Integer({ minimum: 0, maximum: 600_000 }),
+  /** On SIGTERM readiness answers 503 for this long while requests are still served, so load balancers stop sending new ones. */
+  shutdownDrainMs: Type.Integer({ minimum: 0, maximum: 600_000 }),
+  /** The request headers must have arrived within this time (slow-loris connections are closed); at most requestTimeoutMs. */
+  headersTimeoutMs: Type.Integer({ minimum: 1000, maximum: 600_000 }),
+  /** An idle keep-alive connection is closed after this; keep it longer than the load balancer's own idle timeout. */
+  keepAliveTimeoutMs: Type.Integer({ minimum: 1000, maximum: 600_000 }),
+  /** A connection without any traffic for this long is closed, also while a request is being answered. */
+  connectionTimeoutMs: Type.Integer({ minimum: 1000, maximum: 3_600_000 }),
+  /** Per-route request limits per workstation in fixed windows, counted in the database (all instances share them); 0 switches a limit off. */
+  limits: Type.Object({
+    windowSeconds: Type.Integer({ minimum: 1, maximum: 3600 }),
+    perWorkstation: Type.Integer({ minimum: 0, maximum: 10_000_000 }),
+    loginPerWorkstation: Type.Integer({ minimum: 0, maximum: 10_000_000 }),
+    heavyPerWorkstation: Type.Integer({ minimum: 0, maximum: 10_000_000 }),
+  }),
   sessions: Type.Object({
     /** Absolute session lifetime; the product brief requires sessions to end after 8 hours at the latest. */
     absoluteHours: Type.Number({ minimum: 0.25, maximum: 8 }),
@@ -69,6 +84,10 @@ export const ServerConfigSchema = Type.Object({
       weekly: Type.Integer({ minimum: 0, maximum: 100_000 }),
       monthly: Type.Integer({ minimum: 0, maximum: 100_000 }),
     }),
+    /** Run the backup schedule inside the server (PostgreSQL only), e.g. "1h"; one instance per slot. */
+    every: Type.Optional(Type.String({ pattern: '^[1-9][0-9]*(s|m|h|d)$' })),
+    /** Encrypt scheduled backups with BOXOFFICE_BACKUP_KEY. */
+    encrypt: Type.Boolean(),
   }),
 });
 
@@ -101,6 +120,14 @@ const ENV_KEYS = {
   BOXOFFICE_BODY_LIMIT_BYTES: 'bodyLimitBytes',
   BOXOFFICE_REQUEST_TIMEOUT_MS: 'requestTimeoutMs',
   BOXOFFICE_SHUTDOWN_GRACE_MS: 'shutdownGraceMs',
+  BOXOFFICE_SHUTDOWN_DRAIN_MS: 'shutdownDrainMs',
+  BOXOFFICE_HEADERS_TIMEOUT_MS: 'headersTimeoutMs',
+  BOXOFFICE_KEEP_ALIVE_TIMEOUT_MS: 'keepAliveTimeoutMs',
+  BOXOFFICE_CONNECTION_TIMEOUT_MS: 'connectionTimeoutMs',
+  BOXOFFICE_RATE_WINDOW_SECONDS: 'limits.windowSeconds',
+  BOXOFFICE_RATE_PER_WORKSTATION: 'limits.perWorkstation',
+  BOXOFFICE_RATE_LOGIN_PER_WORKSTATION: 'limits.loginPerWorkstation',
+  BOXOFFICE_RATE_HEAVY_PER_WORKSTATION: 'limits.heavyPerWorkstation',
   BOXOFFICE_RENDERER_DIR: 'rendererDir',
   BOXOFFICE_SESSION_ABSOLUTE_HOURS: 'sessions.absoluteHours',
   BOXOFFICE_SESSION_IDLE_MINUTES: 'sessions.idleMinutes',
@@ -112,6 +139,8 @@ const ENV_KEYS = {
   BOXOFFICE_BACKUP_KEEP_DAILY: 'backup.keep.daily',
   BOXOFFICE_BACKUP_KEEP_WEEKLY: 'backup.keep.weekly',
   BOXOFFICE_BACKUP_KEEP_MONTHLY: 'backup.keep.monthly',
+  BOXOFFICE_BACKUP_EVERY: 'backup.every',
+  BOXOFFICE_BACKUP_ENCRYPT: 'backup.encrypt',
   ...NETWORK_ENV_KEYS,
 } as const;
 
@@ -156,10 +185,15 @@ export function loadConfig(options: LoadConfigOptions = {}): ServerConfig {
     bodyLimitBytes: 256 * 1024,
     requestTimeoutMs: 30_000,
     shutdownGraceMs: 10_000,
+    shutdownDrainMs: 3000,
+    headersTimeoutMs: 10_000,
+    keepAliveTimeoutMs: 65_000,
+    connectionTimeoutMs: 120_000,
+    limits: { windowSeconds: 60, perWorkstation: 3000, loginPerWorkstation: 120, heavyPerWorkstation: 60 },
     rendererDir: path.resolve(cwd, 'build/renderer'),
     sessions: { absoluteHours: 8, idleMinutes: 60 },
     printing: { timeZone: 'Europe/Berlin', unresolvedAfterMinutes: 15 },
-    backup: { dir: path.join(dataDir, 'backups'), keep: { hourly: 24, daily: 14, weekly: 13, monthly: 12 } },
+    backup: { dir: path.join(dataDir, 'backups'), keep: { hourly: 24, daily: 14, weekly: 13, monthly: 12 }, encrypt: false },
     network: structuredClone(NETWORK_CONFIG_DEFAULTS),
   };
   const merged = mergeDeep(structuredClone(defaults), raw);
@@ -183,6 +217,10 @@ export function loadConfig(options: LoadConfigOptions = {}): ServerConfig {
   for (const key of ['certFile', 'keyFile', 'caFile'] as const) config.tls[key] = path.resolve(cwd, config.tls[key]);
   config.rendererDir = path.resolve(cwd, config.rendererDir);
   config.backup.dir = path.resolve(cwd, config.backup.dir);
+  if (config.headersTimeoutMs > config.requestTimeoutMs) throw new ConfigError(`headersTimeoutMs (${config.headersTimeoutMs}) must not exceed requestTimeoutMs (${config.requestTimeoutMs})`);
+  if (config.backup.every !== undefined && config.database.url === undefined) {
+    throw new ConfigError('backup.every (BOXOFFICE_BACKUP_EVERY) needs the PostgreSQL server: the embedded database is locked by the running server; stop it and use "backup create"');
+  }
   if (!isTimeZone(config.printing.timeZone)) throw new ConfigError(`printing.timeZone "${config.printing.timeZone}" is not an IANA time zone (e.g. Europe/Berlin)`);
   if (config.network.geoipDir !== undefined) config.network.geoipDir = path.resolve(cwd, config.network.geoipDir);
   return config;

@@ -1,6 +1,6 @@
 import { ErrorCode, type Problem } from '../../src/shared/api/problem.js';
 
-export type ProblemExtra = Pick<Problem, 'errors' | 'retryAfterSeconds' | 'reason' | 'failedRules'>;
+export type ProblemExtra = Pick<Problem, 'errors' | 'retryAfterSeconds' | 'reason' | 'failedRules' | 'until'>;
 
 /**
  * An error whose status, code and message may be shown to the client. Anything else that escapes a

@@ -35,6 +35,7 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, proble
   }
   if (problem.reason !== undefined) body.reason = problem.reason;
   if (problem.failedRules !== undefined) body.failedRules = problem.failedRules;
+  if (problem.until !== undefined) body.until = problem.until;
   return reply.code(problem.status).type('application/problem+json; charset=utf-8').send(body);
 }
 

@@ -22,6 +22,9 @@ export const ErrorCode = {
   blockNotActive: 'BLOCK_NOT_ACTIVE',
   databaseUnavailable: 'DATABASE_UNAVAILABLE',
   internal: 'INTERNAL',
+  // Operations: per-route request limits (429) and the maintenance window that stops sales (503).
+  rateLimited: 'RATE_LIMITED',
+  maintenance: 'MAINTENANCE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -45,6 +48,8 @@ export const Problem = Type.Object(
     reason: Type.Optional(Type.String()),
     /** With PASSWORD_REJECTED: the ids of the rules the password failed. */
     failedRules: Type.Optional(Type.Array(Type.String())),
+    /** With MAINTENANCE: the announced end of the window (absent when open-ended). */
+    until: Type.Optional(Type.String({ format: 'date-time' })),
   },
   { $id: 'Problem' },
 );
