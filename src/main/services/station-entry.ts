@@ -133,6 +133,8 @@ export function createStationEntry(deps: {
           scannedAt: v.scannedAt,
           ...(v.admittedAt === undefined ? {} : { admittedAt: v.admittedAt }),
           ...(v.admittedGate === undefined ? {} : { admittedGate: v.admittedGate }),
+          ...(v.admittedDevice === undefined ? {} : { admittedDevice: v.admittedDevice }),
+          ...(v.voidReason === undefined ? {} : { voidReason: v.voidReason }),
           ...(v.listAgeMs === undefined ? {} : { listAgeMs: Math.max(0, Math.round(v.listAgeMs)) }),
         },
       };

@@ -78,6 +78,8 @@ export const CheckInVerdict = Type.Object({
   /** For already_admitted: the first admission. */
   admittedAt: Type.Optional(Type.String({ format: 'date-time' })),
   admittedGate: Type.Optional(Type.String()),
+  /** For already_admitted: the workstation (device) that made that admission. */
+  admittedDevice: Type.Optional(Type.String()),
   /** For voided: why the print died (reprinted, cancelled, spoiled). */
   voidReason: Type.Optional(Type.String()),
   /** For not_yet_valid / no_longer_valid. */

@@ -30,6 +30,9 @@ export const GateVerdictSchema = Type.Object(
     scannedAt: Type.String({ format: 'date-time' }),
     admittedAt: Type.Optional(Type.String({ format: 'date-time' })),
     admittedGate: Type.Optional(Type.String({ maxLength: 100 })),
+    /** Online only: the workstation of the first admission, and why a voided code died (reprinted, …). */
+    admittedDevice: Type.Optional(Type.String({ maxLength: 200 })),
+    voidReason: Type.Optional(Type.String({ maxLength: 64 })),
     listAgeMs: Type.Optional(Type.Integer({ minimum: 0 })),
   },
   { additionalProperties: false },

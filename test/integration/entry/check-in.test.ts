@@ -86,8 +86,11 @@ for (const backend of testBackends()) {
       const first = await scan(code);
       expect(first.status, first.body).toBe(200);
       expect(first.json).toMatchObject({ verdict: 'admitted', ok: true, ticket: { id: tickets[0]!.ticketId, seat: null } });
-      const again = await scan(code, { gate: 'Süd 2' });
-      expect(again.json).toMatchObject({ verdict: 'already_admitted', ok: false, admittedGate: 'Nord 1', admittedAt: first.json.scannedAt });
+      // Asked at another gate on another device: the answer names the first gate and its device.
+      const south = await loginAs(server, await server.registerWorkstation(fx.promoterId, 'tor-zweitgeraet'), await createUser(server, fx.promoterId, 'einlass.geraet', ['entry.scan']));
+      const again = await scan(code, { gate: 'Süd 2' }, south);
+      expect(again.json).toMatchObject({ verdict: 'already_admitted', ok: false, admittedGate: 'Nord 1', admittedDevice: 'tor-nord', admittedAt: first.json.scannedAt });
+      expect(first.json.admittedDevice).toBeUndefined();
       expect(await db((a) => a('tickets').where({ id: tickets[0]!.ticketId }).first('admitted_at'))).toEqual({ admitted_at: new Date(first.json.scannedAt) });
       // Every scan is kept, with its verdict, and audited.
       const rows = await db((a) => a('check_ins').where({ ticket_id: tickets[0]!.ticketId }).orderBy('gate').select('gate', 'verdict'));
@@ -114,7 +117,8 @@ for (const backend of testBackends()) {
       expect(replay.json).toMatchObject({ verdict: 'admitted', replayed: true, checkInId: verdicts.length > 0 ? results.find((r) => r.status === 200)!.json.checkInId : undefined });
       expect(replay.headers['idempotent-replayed']).toBe('true');
       expect(await db(async (a) => Number((await a('check_ins').where({ nonce: n }).count<Array<{ n: string }>>('* as n'))[0]!.n))).toBe(1);
-      const reuse = await gate.request('POST', '/api/v1/check-ins', { ...body, code: tickets[0]!.barcode.replace(/.$/, '0') });
+      // Another code under the same nonce (the last digit changed; a barcode ending in 0 gets a 1).
+      const reuse = await gate.request('POST', '/api/v1/check-ins', { ...body, code: tickets[0]!.barcode.replace(/.$/, (d) => (d === '0' ? '1' : '0')) });
       expect([reuse.status, reuse.json.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
     });
 
@@ -193,7 +197,7 @@ for (const backend of testBackends()) {
       const on = { entryListId: reentry.json.id };
       expect((await scan(code, { ...on, direction: 'out' })).json.verdict).toBe('not_inside');
       expect((await scan(code, on)).json.verdict).toBe('admitted');
-      expect((await scan(code, { ...on, gate: 'Süd 2' })).json).toMatchObject({ verdict: 'already_admitted', admittedGate: 'Nord 1' });
+      expect((await scan(code, { ...on, gate: 'Süd 2' })).json).toMatchObject({ verdict: 'already_admitted', admittedGate: 'Nord 1', admittedDevice: 'tor-nord' });
       expect((await scan(code, { ...on, direction: 'out', gate: 'Süd 2' })).json).toMatchObject({ verdict: 'checked_out', ok: true });
       expect((await scan(code, { ...on, gate: 'Süd 2' })).json.verdict).toBe('admitted');
       expect(await db((a) => a('ticket_admissions').where({ entry_list_id: reentry.json.id }).first('admissions', 'inside', 'first_gate', 'last_gate'))).toEqual({

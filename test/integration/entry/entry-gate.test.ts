@@ -116,7 +116,7 @@ describe(`entry gate: online, offline on a lost answer, back online with the upl
 
     // Online: the server decides.
     expect(await gate.scan(a)).toMatchObject({ ok: true, value: { mode: 'online', verdict: 'admitted' } });
-    expect(await gate.scan(a)).toMatchObject({ ok: true, value: { mode: 'online', verdict: 'already_admitted', admittedGate: 'West' } });
+    expect(await gate.scan(a)).toMatchObject({ ok: true, value: { mode: 'online', verdict: 'already_admitted', admittedGate: 'West', admittedDevice: 'tor-west' } });
 
     // The server admits b but the answer never arrives: the gate decides b offline with the same nonce.
     network = 'answers-lost';

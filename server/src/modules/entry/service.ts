@@ -31,6 +31,7 @@ interface Decision {
   ticket?: CheckInVerdict['ticket'];
   admittedAt?: Date;
   admittedGate?: string;
+  admittedDevice?: string;
   voidReason?: string;
   validFrom?: Date;
   validUntil?: Date;
@@ -186,8 +187,17 @@ export function createEntryService(deps: { knex: Knex; clock: Clock; lockTimeout
     }
     // With re-entry the guest is inside since the last admission; without, the first one is what counts.
     const at = list.allow_reentry ? { admittedAt: state.last_change_at, admittedGate: state.last_gate } : { admittedAt: state.first_admitted_at, admittedGate: state.first_gate };
+    // The device that let the guest in, so that gate staff can tell a colleague's scan from a copied ticket.
+    const admittedBy = await trx('check_ins as ci')
+      .join('workstations as w', 'w.id', 'ci.workstation_id')
+      .modify((q) => {
+        if (list.allow_reentry) void q.where({ 'ci.entry_list_id': list.id, 'ci.ticket_id': ticket.id, 'ci.verdict': 'admitted' }).orderBy('ci.scanned_at', 'desc');
+        else void q.where('ci.id', state.first_check_in_id);
+      })
+      .first<{ name: string } | undefined>('w.name');
+    const device = admittedBy === undefined ? {} : { admittedDevice: admittedBy.name };
     const conflict = offline ? { conflict: { first: state.first_check_in_id, later: checkInId, kind: 'double_admission' as const } } : {};
-    return { ...base, ...pending, verdict: 'already_admitted', ...at, ...conflict };
+    return { ...base, ...pending, verdict: 'already_admitted', ...at, ...device, ...conflict };
   }
 
   /** The check-in row (append-only) and, for offline reconciliation, the conflict it revealed (true when one was recorded). */
@@ -323,6 +333,7 @@ export function createEntryService(deps: { knex: Knex; clock: Clock; lockTimeout
           if (d.ticket !== undefined) body.ticket = d.ticket;
           if (d.admittedAt !== undefined) body.admittedAt = d.admittedAt.toISOString();
           if (d.admittedGate !== undefined) body.admittedGate = d.admittedGate;
+          if (d.admittedDevice !== undefined) body.admittedDevice = d.admittedDevice;
           if (d.voidReason !== undefined) body.voidReason = d.voidReason;
           if (d.validFrom !== undefined) body.validFrom = d.validFrom.toISOString();
           if (d.validUntil !== undefined) body.validUntil = d.validUntil.toISOString();

@@ -45,6 +45,9 @@ export interface GateVerdict {
   readonly scannedAt: string;
   readonly admittedAt?: string;
   readonly admittedGate?: string;
+  /** Online only: the server knows the device of the first admission and why a voided code died. */
+  readonly admittedDevice?: string;
+  readonly voidReason?: string;
   /** Offline only: the age of the list that decided. */
   readonly listAgeMs?: number;
 }
@@ -178,6 +181,8 @@ export function createEntryGate(deps: {
               scannedAt: v.scannedAt,
               ...(v.admittedAt === undefined ? {} : { admittedAt: v.admittedAt }),
               ...(v.admittedGate === undefined ? {} : { admittedGate: v.admittedGate }),
+              ...(v.admittedDevice === undefined ? {} : { admittedDevice: v.admittedDevice }),
+              ...(v.voidReason === undefined ? {} : { voidReason: v.voidReason }),
             },
           };
         }
