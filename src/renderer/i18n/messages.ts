@@ -7,6 +7,7 @@ import { deShell, enShell } from '../app/messages.js';
 import { deAuth, enAuth } from '../features/auth/messages.js';
 import { deList, enList } from '../lib/list-messages.js';
 import { deInvoicing, enInvoicing } from '../features/invoicing/messages.js';
+import { deEntry, enEntry } from '../features/entry/messages.js';
 import { deErrors, enErrors } from './error-messages.js';
 
 export const LANGUAGES = ['de', 'en'] as const;
@@ -34,6 +35,7 @@ export const de = {
   'mode.web.note':
     'Drucken: Die Tickets werden als PDF zum Herunterladen bzw. für den Druckdialog angeboten. Scannen: Handscanner im Tastaturmodus funktionieren. USB-Scanner (HID) und direktes Drucken auf Sicherheitspapier gibt es nur an der Station.',
   ...deErrors,
+  ...deEntry,
   ...deInvoicing,
   ...deList,
   ...deShell,
@@ -59,6 +61,7 @@ export const en: Messages = {
   'mode.web.note':
     'Printing: tickets are offered as a PDF to download or print through the print dialog. Scanning: handheld scanners in keyboard mode work. USB scanners (HID) and direct printing on security paper are available at the station only.',
   ...enErrors,
+  ...enEntry,
   ...enInvoicing,
   ...enList,
   ...enShell,

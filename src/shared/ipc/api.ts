@@ -58,6 +58,7 @@ export const API_ROUTE_ALLOW_LIST: ReadonlyArray<readonly [ApiMethod, string]> =
   ['POST', '/api/v1/till/close'],
   ['GET', '/api/v1/till/closings'],
   ['GET', '/api/v1/till/closings/:id'],
+  ['GET', '/api/v1/entry-lists/:id/stats'],
 ];
 
 function templateToRegExp(template: string): RegExp {
