@@ -93,7 +93,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     ...(deps.logger !== undefined ? { loggerInstance: deps.logger } : { logger: loggerOptions(deps.config.logLevel) }),
   };
   const app = (
-    deps.tls !== undefined ? Fastify({ ...base, https: serverTlsOptions(deps.tls) }) : Fastify(base)
+    // Node checks the headers and request timeouts of open connections every connectionsCheckingInterval
+    // (30 s by default); once a second makes a slow-loris connection close close to headersTimeout.
+    deps.tls !== undefined ? Fastify({ ...base, https: { ...serverTlsOptions(deps.tls), connectionsCheckingInterval: 1000 } }) : Fastify(base)
   ).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   // Slow-loris: the headers must be complete within this time (Node's default is a minute).

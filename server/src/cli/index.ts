@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AUDIT_USAGE, runAudit } from './audit.js';
 import { BACKUP_USAGE, runBackup } from './backup.js';
+import { MAINTENANCE_USAGE, runMaintenance } from './maintenance.js';
 import { runCa, CA_USAGE } from './ca.js';
 import { createCliContext } from './context.js';
 import { runDemoSeed, runStart } from './start.js';
@@ -14,7 +15,8 @@ migrate                                 apply pending database migrations
 demo                                    create demo tenants, users and workstation certificates
 ${CA_USAGE}
 ${AUDIT_USAGE}
-${BACKUP_USAGE}`;
+${BACKUP_USAGE}
+${MAINTENANCE_USAGE}`;
 
 // Errors that are expected in operation and explained by their message: shown as one line, no stack.
 const ONE_LINE_ERRORS = new Set([
@@ -44,6 +46,7 @@ const ONE_LINE_ERRORS = new Set([
   'BACKUP_KEY_WRONG',
   'BACKUP_TARGET_NOT_EMPTY',
   'BACKUP_MISMATCH',
+  'MAINTENANCE_WINDOW_INVALID',
   'ERR_PARSE_ARGS_UNKNOWN_OPTION',
   'ERR_PARSE_ARGS_INVALID_OPTION_VALUE',
   'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL',
@@ -86,6 +89,8 @@ export async function main(argv: string[]): Promise<number> {
       return runAudit(ctx, rest);
     case 'backup':
       return runBackup(ctx, rest);
+    case 'maintenance':
+      return runMaintenance(ctx, rest);
     default:
       throw new UsageError(`unknown command "${command}"\n${USAGE}`);
   }
