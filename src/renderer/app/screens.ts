@@ -25,6 +25,7 @@ export interface ScreenDefinition {
 }
 
 export const SCREENS: readonly ScreenDefinition[] = [
+  { id: 'sales', titleKey: 'screen.sales', permissions: ['sales.sell'], shortcut: '1', component: lazy(() => import('../features/sales/components/SalesScreen.js').then((m) => ({ default: m.SalesScreen }))) },
   { id: 'entry', titleKey: 'entry.title', permissions: ['entry.scan'], shortcut: '5', component: lazy(() => import('../features/entry/EntryRoute.js').then((m) => ({ default: m.EntryRoute }))) },
   {
     id: 'status',

@@ -8,6 +8,7 @@ import { deAuth, enAuth } from '../features/auth/messages.js';
 import { deList, enList } from '../lib/list-messages.js';
 import { deInvoicing, enInvoicing } from '../features/invoicing/messages.js';
 import { deEntry, enEntry } from '../features/entry/messages.js';
+import { deSales, enSales } from '../features/sales/messages.js';
 import { deErrors, enErrors } from './error-messages.js';
 
 export const LANGUAGES = ['de', 'en'] as const;
@@ -40,6 +41,7 @@ export const de = {
   ...deList,
   ...deShell,
   ...deAuth,
+  ...deSales,
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof de;
@@ -66,6 +68,7 @@ export const en: Messages = {
   ...enList,
   ...enShell,
   ...enAuth,
+  ...enSales,
 };
 
 export const MESSAGES: Readonly<Record<Language, Messages>> = { de, en };
