@@ -7,8 +7,9 @@ import { deShell, enShell } from '../app/messages.js';
 import { deAuth, enAuth } from '../features/auth/messages.js';
 import { deList, enList } from '../lib/list-messages.js';
 import { deInvoicing, enInvoicing } from '../features/invoicing/messages.js';
+import { deAdmin, enAdmin } from '../features/admin/messages.js';
+import { deAudit, enAudit } from '../features/audit/messages.js';
 import { deEntry, enEntry } from '../features/entry/messages.js';
-import { deSales, enSales } from '../features/sales/messages.js';
 import { deErrors, enErrors } from './error-messages.js';
 
 export const LANGUAGES = ['de', 'en'] as const;
@@ -39,9 +40,10 @@ export const de = {
   ...deEntry,
   ...deInvoicing,
   ...deList,
+  ...deAdmin,
+  ...deAudit,
   ...deShell,
   ...deAuth,
-  ...deSales,
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof de;
@@ -66,9 +68,10 @@ export const en: Messages = {
   ...enEntry,
   ...enInvoicing,
   ...enList,
+  ...enAdmin,
+  ...enAudit,
   ...enShell,
   ...enAuth,
-  ...enSales,
 };
 
 export const MESSAGES: Readonly<Record<Language, Messages>> = { de, en };

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Knex } from 'knex';
 import { Type } from 'typebox';
 import { Problem } from '../../../../src/shared/api/problem.js';
+import { RevokeWorkstationRequest, WorkstationView } from '../../../../src/shared/api/workstations.js';
 import type { Clock } from '../../clock.js';
 import { inTenant } from '../../db/tenant-scope.js';
 import { AppError, notFound } from '../../errors.js';
@@ -10,17 +11,7 @@ import { loggedIn } from '../../plugins/session-auth.js';
 import { createWorkstationRepository } from './repository.js';
 import { revokeWorkstation, WorkstationError } from './service.js';
 
-const WorkstationView = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  tenantId: Type.String({ format: 'uuid' }),
-  name: Type.String(),
-  certSerial: Type.String(),
-  certNotAfter: Type.String({ format: 'date-time' }),
-  revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  revokedReason: Type.Union([Type.String(), Type.Null()]),
-});
 const WorkstationIdParams = Type.Object({ workstationId: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
-const RevokeRequest = Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500 }) }, { additionalProperties: false });
 const problems = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem };
 
 /** Listing and revoking workstation certificates (issuing needs the CA key and stays on the command line). */
@@ -43,7 +34,7 @@ export const workstationRoutes: FastifyPluginAsyncTypebox<{ knex: Knex; clock: C
 
   app.post(
     '/v1/workstations/:workstationId/revoke',
-    { config: loggedIn('workstations.manage'), schema: { tags: ['workstations'], params: WorkstationIdParams, body: RevokeRequest, response: { 204: Type.Null(), ...problems } } },
+    { config: loggedIn('workstations.manage'), schema: { tags: ['workstations'], params: WorkstationIdParams, body: RevokeWorkstationRequest, response: { 204: Type.Null(), ...problems } } },
     async (request, reply) => {
       const { actor, scope } = actorOf(request);
       try {

@@ -1,5 +1,6 @@
 /** Texts of the invoicing screen (invoices, open items, escrow payments, statement import). */
 export const deInvoicing = {
+  'invoicing.screen': 'Rechnungen',
   'invoicing.title': 'Rechnungen und Zahlungen',
   'invoicing.tabs': 'Bereiche',
   'invoicing.tab.invoices': 'Rechnungen',
@@ -144,6 +145,7 @@ export const deInvoicing = {
 } satisfies Record<string, string>;
 
 export const enInvoicing: Readonly<Record<keyof typeof deInvoicing, string>> = {
+  'invoicing.screen': 'Invoicing',
   'invoicing.title': 'Invoices and payments',
   'invoicing.tabs': 'Areas',
   'invoicing.tab.invoices': 'Invoices',
