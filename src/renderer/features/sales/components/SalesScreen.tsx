@@ -1,0 +1,84 @@
+import { useEffect, useMemo, useRef } from 'react';
+import { useStore } from 'zustand';
+import { SCREENS, visibleScreens } from '../../../app/screens.js';
+import { useServices } from '../../../app/services.js';
+import { useI18n } from '../../../i18n/context.js';
+import { ErrorNotice } from '../../../lib/ErrorNotice.js';
+import { salesApi } from '../api.js';
+import { createTicketPrinter } from '../print.js';
+import { createSalesStore, type SalesStore } from '../store.js';
+import { Cart } from './Cart.js';
+import { EventOverview } from './EventOverview.js';
+import { EventSearch } from './EventSearch.js';
+import { PaymentPanel } from './PaymentPanel.js';
+import { SaleResult } from './SaleResult.js';
+import { useSalesKeys } from './use-sales-keys.js';
+import '../sales.css';
+
+/** The registered screen: builds its store from the app's services once. */
+export function SalesScreen() {
+  const { backend, bridge } = useServices();
+  const store = useMemo(() => createSalesStore({ api: salesApi(backend), printer: createTicketPrinter(backend, bridge) }), [backend, bridge]);
+  return <SalesView store={store} />;
+}
+
+/** Search, event with seat map and F-keys, cart, payment and the last sale's result side by side. */
+export function SalesView({ store }: { readonly store: SalesStore }) {
+  const { t } = useI18n();
+  const { session, navigate } = useServices();
+  const till = useStore(store, (state) => state.till);
+  const error = useStore(store, (state) => state.error);
+  const event = useStore(store, (state) => state.event);
+  const search = useRef<HTMLInputElement>(null);
+  const workArea = useRef<HTMLDivElement>(null);
+  const actions = useMemo(
+    () => ({
+      focusSearch: () => {
+        search.current?.focus();
+        search.current?.select();
+      },
+    }),
+    [],
+  );
+  useSalesKeys(store, actions);
+
+  useEffect(() => {
+    void store.getState().checkTill();
+    search.current?.focus();
+  }, [store]);
+
+  const tillScreen = visibleScreens(SCREENS, session.getState().hasAny).find((screen) => screen.id === 'till');
+
+  return (
+    <div className="sales">
+      <div className="sales__left">
+        <EventSearch
+          ref={search}
+          store={store}
+          onChosen={() => {
+            workArea.current?.focus();
+          }}
+        />
+        {till === 'closed' ? (
+          <div className="notice notice--warning" role="alert" data-testid="till-closed">
+            <p>{t('sales.till.closed')}</p>
+            {tillScreen === undefined ? null : (
+              <button type="button" className="button" onClick={() => navigate(tillScreen.id)}>
+                {t('sales.till.open')} <kbd>Alt+{tillScreen.shortcut}</kbd>
+              </button>
+            )}
+          </div>
+        ) : null}
+      </div>
+      <div className="sales__work" ref={workArea} tabIndex={-1} aria-label={event?.name}>
+        {error === undefined || (till === 'closed' && error.code === 'TILL_NOT_OPEN') ? null : <ErrorNotice error={error} />}
+        {event === undefined ? null : <EventOverview store={store} />}
+      </div>
+      <div className="sales__right">
+        <Cart store={store} />
+        <PaymentPanel store={store} />
+        <SaleResult store={store} onDone={actions.focusSearch} />
+      </div>
+    </div>
+  );
+}

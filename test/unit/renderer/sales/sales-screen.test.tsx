@@ -1,0 +1,243 @@
+// @vitest-environment happy-dom
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CreateOrderRequest } from '../../../../src/shared/api/sales.js';
+import { ok } from '../../../../src/shared/api-client/errors.js';
+import { ServicesProvider, type AppServices } from '../../../../src/renderer/app/services.js';
+import { createSessionStore } from '../../../../src/renderer/app/session-store.js';
+import { salesApi } from '../../../../src/renderer/features/sales/api.js';
+import { SalesView } from '../../../../src/renderer/features/sales/components/SalesScreen.js';
+import { createWebTicketPrinter } from '../../../../src/renderer/features/sales/print.js';
+import { createSalesStore } from '../../../../src/renderer/features/sales/store.js';
+import { I18nProvider } from '../../../../src/renderer/i18n/context.js';
+import { createLanguageStore } from '../../../../src/renderer/i18n/store.js';
+import { capabilitiesFor } from '../../../../src/renderer/lib/capabilities.js';
+import { apiError, createFakeBackend, sessionInfo, type FakeBackend } from '../support/fake-backend.js';
+import { DETAIL, EVENT_ID, GA, MAP, orderFor, PARKETT, printJobFor, seatId, SUMMARY } from './fixtures.js';
+
+const NOW = Date.parse('2026-12-04T18:00:00.000Z');
+const TILL = {
+  kind: 'X',
+  tillSessionId: '00000000-0000-4000-8000-0000000011a1',
+  outlet: { id: '00000000-0000-4000-8000-0000000000b1', name: 'VVK Nord' },
+  workstation: { id: '00000000-0000-4000-8000-0000000000a1', name: 'Kasse 1' },
+  user: { id: '00000000-0000-4000-8000-0000000000c1', login: 'k.schmidt', displayName: 'Karin Schmidt' },
+  openedAt: '2026-12-04T08:00:00.000Z',
+  createdAt: '2026-12-04T18:00:00.000Z',
+  totals: { openingFloatCents: 10000, cashSalesCents: 0, cashRefundsCents: 0, netCashCents: 0, cardSalesCents: 0, cardRefundsCents: 0, netCardCents: 0, orderCount: 0, ticketCount: 0, refundCount: 0, expectedCashCents: 10000 },
+  closing: null,
+  pdfSha256: null,
+};
+
+afterEach(cleanup);
+beforeEach(() => {
+  URL.createObjectURL = vi.fn(() => 'blob:tickets');
+  URL.revokeObjectURL = vi.fn();
+});
+
+function salesBackend(options: { tillOpen?: boolean } = {}): FakeBackend {
+  const backend = createFakeBackend({ loginAs: sessionInfo(['sales.sell', 'tickets.print']) });
+  backend.answers.set('GET /api/v1/events', ok([SUMMARY]));
+  backend.answers.set(`GET /api/v1/events/${EVENT_ID}`, ok(DETAIL));
+  backend.answers.set(`GET /api/v1/events/${EVENT_ID}/seatmap`, ok(MAP));
+  backend.answers.set('GET /api/v1/till/current', options.tillOpen === false ? { ok: false, error: apiError('TILL_NOT_OPEN') } : ok(TILL));
+  backend.answers.set('POST /api/v1/orders', (request) => ok(orderFor(request.body as CreateOrderRequest & { items: Array<{ categoryId: string; quantity: number }>; payment: { method: string; givenCents: number } })));
+  backend.answers.set(`POST /api/v1/orders/${orderFor({ payment: { method: 'cash' } }).id}/print-jobs`, (request) => {
+    void request;
+    return ok(printJobFor(orderFor({ items: [{ categoryId: GA, quantity: 2 }], payment: { method: 'cash' } })));
+  });
+  backend.answers.set(`POST /api/v1/print-jobs/${printJobFor(orderFor({ payment: { method: 'cash' } })).id}/confirm`, ok(printJobFor(orderFor({ items: [{ categoryId: GA, quantity: 2 }], payment: { method: 'cash' } }), 'active')));
+  backend.fetchDocument = async () => ok(new Blob(['%PDF-1.7'], { type: 'application/pdf' }));
+  return backend;
+}
+
+async function renderSales(backend: FakeBackend) {
+  const session = createSessionStore({ backend, now: () => NOW });
+  await session.getState().login('k.schmidt', 'x');
+  const store = createSalesStore({ api: salesApi(backend), printer: createWebTicketPrinter(backend) });
+  const services: AppServices = { backend, bridge: undefined, capabilities: capabilitiesFor(undefined), now: () => NOW, session, checkServer: async () => 'reachable', navigate: () => undefined };
+  render(
+    <I18nProvider store={createLanguageStore('de')}>
+      <ServicesProvider services={services}>
+        <SalesView store={store} />
+      </ServicesProvider>
+    </I18nProvider>,
+  );
+  return store;
+}
+
+/** Types into the focused search box and takes the first result, as a clerk does. */
+async function chooseEvent(user: ReturnType<typeof userEvent.setup>) {
+  await user.keyboard('Sommer');
+  await screen.findByRole('option', { name: /Sommerkonzert/ });
+  await user.keyboard('{Enter}');
+  await screen.findByRole('heading', { name: 'Sommerkonzert' });
+}
+
+function seatElement(row: number, number: number): Element {
+  const element = document.querySelector(`[data-seat-id="${seatId(row, number)}"]`);
+  if (element === null) throw new Error(`seat ${row}/${number} not drawn`);
+  return element;
+}
+
+const inputs = (backend: FakeBackend, method: string, path: string) => backend.requests.filter((r) => r.method === method && r.path === path);
+
+describe('sales screen', () => {
+  it('sells 2 general-admission tickets for exact cash and prints them in four inputs after the event is chosen', async () => {
+    const user = userEvent.setup();
+    const backend = salesBackend();
+    await renderSales(backend);
+    await chooseEvent(user);
+    expect(screen.getByTestId('category-Stehplatz').querySelector('[data-testid="remaining"]')?.textContent).toBe('97');
+
+    // 1, 2: F1 twice. 3: F9 exact cash (sells and prints). 4: Enter on "printed".
+    await user.keyboard('{F1}{F1}');
+    expect(screen.getByTestId('cart-total').textContent).toBe('50,00\u00a0€');
+    await user.keyboard('{F9}');
+    const confirm = await screen.findByRole('button', { name: 'Gedruckt (Enter)' });
+    await waitFor(() => {
+      expect(document.activeElement).toBe(confirm);
+    });
+    await user.keyboard('{Enter}');
+    await waitFor(() => {
+      expect(screen.getByTestId('print-status').getAttribute('data-state')).toBe('printed');
+    });
+
+    const sold = inputs(backend, 'POST', '/api/v1/orders');
+    expect(sold).toHaveLength(1);
+    expect(sold[0]!.body).toEqual({ eventId: EVENT_ID, channel: 'counter', items: [{ categoryId: GA, quantity: 2 }], payment: { method: 'cash', givenCents: 5000 } });
+    expect(sold[0]!.idempotent).toBe(true);
+    expect(backend.requests.filter((r) => r.path.endsWith('/confirm'))).toHaveLength(1);
+    expect(screen.getByTestId('change').textContent).toBe('Kein Rückgeld');
+    // Focus is back in the search box for the next customer (UX.md 1).
+    expect(document.activeElement?.id).toBe('event-search');
+  });
+
+  it('shows the change of a 50 € note until the next sale starts', async () => {
+    const user = userEvent.setup();
+    const backend = salesBackend();
+    await renderSales(backend);
+    await chooseEvent(user);
+    await user.keyboard('{F1}');
+    await user.keyboard('{F12}');
+    expect((await screen.findByTestId('change')).textContent).toBe('Rückgeld: 25,00\u00a0€');
+    await user.click(await screen.findByRole('button', { name: 'Gedruckt (Enter)' }));
+    expect(screen.getByTestId('change').textContent).toBe('Rückgeld: 25,00\u00a0€');
+    await user.keyboard('{F1}');
+    expect(screen.queryByTestId('change')).toBeNull();
+  });
+
+  it('adds with F1…F8 and removes with Shift+F, per price type, and refuses notes that do not cover the total', async () => {
+    const user = userEvent.setup();
+    const backend = salesBackend();
+    const store = await renderSales(backend);
+    await chooseEvent(user);
+    await user.keyboard('{F1}{F2}{F2}{F1}');
+    expect(store.getState().gaLines).toEqual([
+      { categoryId: GA, variantId: null, quantity: 2 },
+      { categoryId: GA, variantId: DETAIL.categories[0]!.variants[0]!.id, quantity: 2 },
+    ]);
+    expect(screen.getByTestId('cart-total').textContent).toBe('86,00\u00a0€');
+    await user.keyboard('{Shift>}{F2}{/Shift}');
+    expect(store.getState().gaLines[1]!.quantity).toBe(1);
+    // 68 € total: the 10, 20 and 50 € buttons cannot pay it, and their keys do nothing.
+    await user.keyboard('{F10}{F11}{F12}');
+    expect(inputs(backend, 'POST', '/api/v1/orders')).toHaveLength(0);
+    expect(screen.getByRole('button', { name: '50,00\u00a0€ (F12)' })).toHaveProperty('disabled', true);
+  });
+
+  it('sells seats picked on the seat map with the keyboard and the mouse; sold seats cannot be picked', async () => {
+    const user = userEvent.setup();
+    const backend = salesBackend();
+    const store = await renderSales(backend);
+    await chooseEvent(user);
+    const map = screen.getByTestId('seatmap');
+    map.focus();
+    // Start at row 1 seat 1; → is seat 2 (sold: refused), → seat 3; ↓ row 2 seat 3.
+    await user.keyboard(' ');
+    await user.keyboard('{ArrowRight} ');
+    expect(store.getState().seats.map((seat) => seat.seatId)).toEqual([seatId(1, 1)]);
+    await user.keyboard('{ArrowRight} {ArrowDown} ');
+    expect(store.getState().seats.map((seat) => seat.seatId)).toEqual([seatId(1, 1), seatId(1, 3), seatId(2, 3)]);
+    expect(screen.getByTestId('seatmap-current').textContent).toBe('Block A, Reihe 2, Platz 3, Parkett 40,00\u00a0€: ausgewählt');
+    // Space again deselects.
+    await user.keyboard(' ');
+    expect(store.getState().seats).toHaveLength(2);
+    // Mouse: click seat 4 of row 2.
+    await user.click(seatElement(2, 4));
+    expect(store.getState().seats).toHaveLength(3);
+    expect(document.querySelector(`[data-seat-id="${seatId(2, 4)}"]`)?.getAttribute('data-state')).toBe('selected');
+    expect(document.querySelector(`[data-seat-id="${seatId(1, 2)}"]`)?.getAttribute('data-state')).toBe('sold');
+    await user.keyboard('{F9}');
+    await screen.findByRole('button', { name: 'Gedruckt (Enter)' });
+    const body = inputs(backend, 'POST', '/api/v1/orders')[0]!.body as CreateOrderRequest;
+    expect(body.seats).toEqual([{ seatId: seatId(1, 1) }, { seatId: seatId(1, 3) }, { seatId: seatId(2, 4) }]);
+    expect(body.payment).toEqual({ method: 'cash', givenCents: 12000 });
+  });
+
+  it('reserves the best seats with B and the next best with N, releasing the first ones', async () => {
+    const user = userEvent.setup();
+    const backend = salesBackend();
+    let holds = 0;
+    backend.answers.set('POST /api/v1/holds', () => {
+      holds += 1;
+      const row = holds === 1 ? 2 : 1;
+      return ok({
+        id: `00000000-0000-4000-8000-00000000f00${holds}`,
+        eventId: EVENT_ID,
+        expiresAt: '2026-12-04T18:10:00.000Z',
+        seats: [3, 4].map((n) => ({ id: seatId(row, n), block: 'A', row: String(row), number: n, categoryId: PARKETT })),
+      });
+    });
+    backend.answers.set('DELETE /api/v1/holds/00000000-0000-4000-8000-00000000f001', ok(null));
+    const store = await renderSales(backend);
+    await chooseEvent(user);
+    (document.activeElement as HTMLElement | null)?.blur();
+    await user.keyboard('b');
+    await waitFor(() => {
+      expect(store.getState().seats.map((seat) => seat.seatId)).toEqual([seatId(2, 3), seatId(2, 4)]);
+    });
+    await user.keyboard('n');
+    await waitFor(() => {
+      expect(store.getState().seats.map((seat) => seat.seatId)).toEqual([seatId(1, 3), seatId(1, 4)]);
+    });
+    expect(backend.requests.filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual(['/api/v1/holds/00000000-0000-4000-8000-00000000f001']);
+    expect(inputs(backend, 'POST', '/api/v1/holds').map((r) => r.body)).toEqual([
+      { eventId: EVENT_ID, bestAvailable: { categoryId: PARKETT, quantity: 2 } },
+      { eventId: EVENT_ID, bestAvailable: { categoryId: PARKETT, quantity: 2 } },
+    ]);
+  });
+
+  it('changes a cart line to a price variant', async () => {
+    const user = userEvent.setup();
+    const store = await renderSales(salesBackend());
+    await chooseEvent(user);
+    await user.keyboard('{F1}{F1}');
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Preis für 2 × Stehplatz' }), DETAIL.categories[0]!.variants[0]!.id);
+    expect(store.getState().gaLines).toEqual([{ categoryId: GA, variantId: DETAIL.categories[0]!.variants[0]!.id, quantity: 2 }]);
+    expect(screen.getByTestId('cart-total').textContent).toBe('36,00\u00a0€');
+  });
+
+  it('says the till is not open and sells nothing', async () => {
+    const user = userEvent.setup();
+    const backend = salesBackend({ tillOpen: false });
+    await renderSales(backend);
+    expect((await screen.findByTestId('till-closed')).textContent).toMatch(/Kasse ist nicht geöffnet/);
+    await chooseEvent(user);
+    await user.keyboard('{F1}{F9}');
+    expect(inputs(backend, 'POST', '/api/v1/orders')).toHaveLength(0);
+    expect(within(screen.getByRole('region', { name: 'Bezahlen' })).getByRole('button', { name: 'Bar passend (F9)' })).toHaveProperty('disabled', true);
+  });
+
+  it('Esc brings the focus back to the event search', async () => {
+    const user = userEvent.setup();
+    await renderSales(salesBackend());
+    await chooseEvent(user);
+    expect(document.activeElement?.id).not.toBe('event-search');
+    act(() => {
+      fireEvent.keyDown(window, { key: 'Escape' });
+    });
+    expect(document.activeElement?.id).toBe('event-search');
+  });
+});
