@@ -10,6 +10,7 @@ import { deInvoicing, enInvoicing } from '../features/invoicing/messages.js';
 import { deAdmin, enAdmin } from '../features/admin/messages.js';
 import { deAudit, enAudit } from '../features/audit/messages.js';
 import { deEntry, enEntry } from '../features/entry/messages.js';
+import { deSales, enSales } from '../features/sales/messages.js';
 import { deErrors, enErrors } from './error-messages.js';
 
 export const LANGUAGES = ['de', 'en'] as const;
@@ -44,6 +45,7 @@ export const de = {
   ...deAudit,
   ...deShell,
   ...deAuth,
+  ...deSales,
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof de;
@@ -72,6 +74,7 @@ export const en: Messages = {
   ...enAudit,
   ...enShell,
   ...enAuth,
+  ...enSales,
 };
 
 export const MESSAGES: Readonly<Record<Language, Messages>> = { de, en };
