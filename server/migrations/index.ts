@@ -42,6 +42,8 @@ import * as addBillingContact from './20261204170500_add_billing_contact.js';
 import * as createEntryLists from './20261204180000_create_entry_lists.js';
 import * as createCheckIns from './20261204180100_create_check_ins.js';
 import * as policiesEvaluatedOnce from './20261204190000_policies_evaluated_once.js';
+import * as createIntrusionSignals from './20261205110000_create_intrusion_signals.js';
+import * as createIntrusionBlocks from './20261205110100_create_intrusion_blocks.js';
 import * as createMaintenanceWindow from './20261205130000_create_maintenance_window.js';
 import * as createRateLimitCounters from './20261205130100_create_rate_limit_counters.js';
 import * as createJobRuns from './20261205130200_create_job_runs.js';
@@ -100,6 +102,8 @@ export const migrations: readonly Migration[] = [
   { name: '20261204180000_create_entry_lists', ...createEntryLists },
   { name: '20261204180100_create_check_ins', ...createCheckIns },
   { name: '20261204190000_policies_evaluated_once', ...policiesEvaluatedOnce },
+  { name: '20261205110000_create_intrusion_signals', ...createIntrusionSignals },
+  { name: '20261205110100_create_intrusion_blocks', ...createIntrusionBlocks },
   { name: '20261205130000_create_maintenance_window', ...createMaintenanceWindow },
   { name: '20261205130100_create_rate_limit_counters', ...createRateLimitCounters },
   { name: '20261205130200_create_job_runs', ...createJobRuns },

@@ -20,6 +20,9 @@ import { createPasswordPolicy, type PasswordPolicy } from './modules/identity/pa
 import { authRoutes } from './modules/identity/routes.js';
 import { usersRoutes } from './modules/identity/users-routes.js';
 import { createUsersService } from './modules/identity/users-service.js';
+import { INTRUSION_CONFIG_DEFAULTS, type IntrusionConfig } from './modules/intrusion/config.js';
+import { intrusionRoutes } from './modules/intrusion/routes.js';
+import { createIntrusionService } from './modules/intrusion/service.js';
 import { registerNetworkProtection } from './modules/network/guard.js';
 import { createNetworkPolicy, type NetworkPolicy } from './modules/network/policy.js';
 import { salesRoutes } from './modules/sales/routes.js';
@@ -37,6 +40,7 @@ import { workstationRoutes } from './modules/workstations/routes.js';
 import { requireWorkstation } from './plugins/client-cert.js';
 import { requireAuthDeclaration, sessionAuthHook, workstationOnly, type RouteAuth } from './plugins/session-auth.js';
 import { registerErrorHandling, sendProblem } from './plugins/errors.js';
+import { registerIntrusionGuard } from './plugins/intrusion-guard.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { serverTlsOptions, type TlsMaterial } from './tls.js';
 
@@ -56,6 +60,8 @@ export interface AppDeps {
   sales?: Partial<SalesSettings>;
   /** Printing: time zone of ticket faces and reports, when a pending print counts as unresolved, lock timeout, random source. */
   printing?: Partial<PrintingSettings>;
+  /** Intrusion prevention settings (thresholds, block durations, allow list); the defaults otherwise. */
+  intrusion?: Partial<IntrusionConfig>;
   /** How long each process may use the maintenance switch it read last (default 2 s). */
   maintenanceCacheMs?: number;
   /** Tests replace the password check to prove when it is (not) reached. */
@@ -121,7 +127,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   // Closes denied connections before TLS and sets request.clientAddress (after the header hook, so a
   // refusal still carries the request id).
-  registerNetworkProtection(app, deps.network ?? createNetworkPolicy());
+  const network = deps.network ?? createNetworkPolicy();
+  registerNetworkProtection(app, network);
+  // Blocked sources are refused right after the client address is known, before certificates and routing.
+  const intrusion = createIntrusionService({
+    knex: deps.db.knex,
+    clock: deps.clock,
+    settings: { ...INTRUSION_CONFIG_DEFAULTS, ...deps.intrusion },
+    isTrustedProxy: (address) => network.isTrustedProxy(address),
+    log: app.log,
+  });
+  registerIntrusionGuard(app, intrusion);
   app.addHook('onClose', async () => {
     shuttingDown = true;
   });
@@ -181,6 +197,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(invoicingRoutes, { knex: deps.db.knex, clock: deps.clock });
       await api.register(salesRoutes, { sales: createSalesService({ knex: deps.db.knex, clock: deps.clock, ...(deps.sales === undefined ? {} : { settings: deps.sales }) }), knex: deps.db.knex });
       await api.register(printingRoutes, { knex: deps.db.knex, clock: deps.clock, ...(deps.printing === undefined ? {} : { settings: deps.printing }) });
+      await api.register(intrusionRoutes, { intrusion, clock: deps.clock });
     },
     { prefix: '/api' },
   );

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { isIP } from 'node:net';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { INTRUSION_CONFIG_DEFAULTS, INTRUSION_ENV_KEYS, INTRUSION_LIST_KEYS, IntrusionConfigSchema, intrusionConfigProblem } from './modules/intrusion/config.js';
 import { NETWORK_CONFIG_DEFAULTS, NETWORK_ENV_KEYS, NETWORK_LIST_KEYS, NetworkConfigSchema } from './modules/network/config.js';
 
 /**
@@ -65,6 +66,8 @@ export const ServerConfigSchema = Type.Object({
   }),
   /** Connection allow/deny lists (CIDR, countries) and trusted proxies; see modules/network. */
   network: NetworkConfigSchema,
+  /** Intrusion prevention: signal thresholds, block durations, never-blocked networks; see modules/intrusion. */
+  intrusion: IntrusionConfigSchema,
   /** Directory of the built renderer, served at /app/ for back-office work in a browser. */
   rendererDir: Type.String({ minLength: 1 }),
   printing: Type.Object({
@@ -142,6 +145,7 @@ const ENV_KEYS = {
   BOXOFFICE_BACKUP_EVERY: 'backup.every',
   BOXOFFICE_BACKUP_ENCRYPT: 'backup.encrypt',
   ...NETWORK_ENV_KEYS,
+  ...INTRUSION_ENV_KEYS,
 } as const;
 
 /** Documented in the README's configuration reference; kept here so the two can be compared in a test. */
@@ -163,7 +167,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ServerConfig {
   for (const [name, key] of Object.entries(ENV_KEYS)) {
     const value = env[name];
     if (value === undefined || value === '') continue;
-    const isList = key === 'serverNames' || NETWORK_LIST_KEYS.has(key);
+    const isList = key === 'serverNames' || NETWORK_LIST_KEYS.has(key) || INTRUSION_LIST_KEYS.has(key);
     setPath(raw, key, isList ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
   }
   if (raw['mode'] === undefined) raw['mode'] = 'development';
@@ -195,6 +199,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ServerConfig {
     printing: { timeZone: 'Europe/Berlin', unresolvedAfterMinutes: 15 },
     backup: { dir: path.join(dataDir, 'backups'), keep: { hourly: 24, daily: 14, weekly: 13, monthly: 12 }, encrypt: false },
     network: structuredClone(NETWORK_CONFIG_DEFAULTS),
+    intrusion: structuredClone(INTRUSION_CONFIG_DEFAULTS),
   };
   const merged = mergeDeep(structuredClone(defaults), raw);
 
@@ -223,6 +228,8 @@ export function loadConfig(options: LoadConfigOptions = {}): ServerConfig {
   }
   if (!isTimeZone(config.printing.timeZone)) throw new ConfigError(`printing.timeZone "${config.printing.timeZone}" is not an IANA time zone (e.g. Europe/Berlin)`);
   if (config.network.geoipDir !== undefined) config.network.geoipDir = path.resolve(cwd, config.network.geoipDir);
+  const intrusionProblem = intrusionConfigProblem(config.intrusion);
+  if (intrusionProblem !== undefined) throw new ConfigError(intrusionProblem);
   return config;
 }
 

@@ -24,7 +24,7 @@ export class ListenError extends Error {
 export async function startServer(deps: { config: ServerConfig; db: Database; clock: Clock; network?: NetworkPolicy }): Promise<RunningServer> {
   const tls = loadTlsMaterial(deps.config.tls);
   const network = deps.network ?? loadNetworkPolicy(deps.config.network);
-  const app = await buildApp({ config: deps.config, db: deps.db, clock: deps.clock, tls, network, printing: deps.config.printing });
+  const app = await buildApp({ config: deps.config, db: deps.db, clock: deps.clock, tls, network, printing: deps.config.printing, intrusion: deps.config.intrusion });
   try {
     await app.listen({ host: deps.config.host, port: deps.config.port });
   } catch (error) {

@@ -25,6 +25,8 @@ export function httpsRequest(options: {
   body?: unknown;
   headers?: Record<string, string>;
   agent?: https.Agent;
+  /** The client's own address, e.g. another 127.0.0.0/8 address to appear as another source. */
+  localAddress?: string;
 }): Promise<HttpsResult> {
   return new Promise((resolve, reject) => {
     const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
@@ -38,6 +40,7 @@ export function httpsRequest(options: {
         ca: options.ca,
         ...(options.identity ?? {}),
         agent: options.agent ?? false,
+        ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
         headers: {
           ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }),
           ...(options.headers ?? {}),
@@ -67,7 +70,7 @@ export function httpsRequest(options: {
 export type HandshakeResult = { ok: true; protocol: string | null; cipher: string; authorized: boolean } | { ok: false; error: string };
 
 /** A bare TLS handshake with the given client options; resolves with what was negotiated or why it failed. */
-export function tlsHandshake(port: number, options: tls.ConnectionOptions): Promise<HandshakeResult> {
+export function tlsHandshake(port: number, options: tls.ConnectionOptions & { localAddress?: string }): Promise<HandshakeResult> {
   return new Promise((resolve) => {
     const socket = tls.connect({ host: '127.0.0.1', servername: 'localhost', port, ...options });
     const done = (result: HandshakeResult) => {

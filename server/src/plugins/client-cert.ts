@@ -38,32 +38,34 @@ export interface ClientCertDeps {
  * effect on the next request, on every server instance.
  */
 export function requireWorkstation(deps: ClientCertDeps) {
-  return async function clientCertHook(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  return async function clientCertHook(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
     const socket = request.raw.socket as Partial<TLSSocket>;
+    // The reply is returned, so that Fastify stops here: a refused request must never reach the session
+    // check or the route (with a slow onSend hook, a later hook's error could otherwise answer instead).
     const refuse = (status: number, code: string, detail: string) => {
       request.log.warn({ code }, 'client certificate refused');
       return sendProblem(reply, request, { status, code, detail });
     };
     if (socket.encrypted !== true || typeof socket.getPeerCertificate !== 'function') {
-      return void refuse(401, ErrorCode.clientCertRequired, 'This API requires a workstation client certificate.');
+      return refuse(401, ErrorCode.clientCertRequired, 'This API requires a workstation client certificate.');
     }
     const cert = socket.getPeerCertificate();
     if (cert === null || cert === undefined || Object.keys(cert).length === 0 || cert.fingerprint256 === undefined) {
-      return void refuse(401, ErrorCode.clientCertRequired, 'This API requires a workstation client certificate.');
+      return refuse(401, ErrorCode.clientCertRequired, 'This API requires a workstation client certificate.');
     }
     if (socket.authorized !== true) {
-      return void refuse(401, ErrorCode.clientCertUntrusted, 'The client certificate was not issued by the platform CA or is not valid now.');
+      return refuse(401, ErrorCode.clientCertUntrusted, 'The client certificate was not issued by the platform CA or is not valid now.');
     }
     if (!(cert.ext_key_usage ?? []).includes(CLIENT_AUTH_EKU)) {
-      return void refuse(403, ErrorCode.clientCertWrongUsage, 'The certificate is not meant for client authentication.');
+      return refuse(403, ErrorCode.clientCertWrongUsage, 'The certificate is not meant for client authentication.');
     }
     const fingerprint = normalizeFingerprint(cert.fingerprint256);
     const row = await deps.workstations.findByFingerprint(deps.knex, fingerprint);
     if (row === undefined) {
-      return void refuse(403, ErrorCode.workstationUnknown, 'The certificate belongs to no registered workstation.');
+      return refuse(403, ErrorCode.workstationUnknown, 'The certificate belongs to no registered workstation.');
     }
     if (row.revoked_at !== null || row.cert_not_after.getTime() <= deps.clock.now().getTime()) {
-      return void refuse(403, ErrorCode.workstationRevoked, 'The certificate of this workstation has been revoked or has expired.');
+      return refuse(403, ErrorCode.workstationRevoked, 'The certificate of this workstation has been revoked or has expired.');
     }
     request.workstation = {
       id: row.id,
@@ -72,5 +74,6 @@ export function requireWorkstation(deps: ClientCertDeps) {
       certificateNotAfter: row.cert_not_after,
       tenant: { id: row.tenant_id, code: row.tenant_code, name: row.tenant_name, kind: row.tenant_kind },
     };
+    return undefined;
   };
 }

@@ -521,6 +521,28 @@ const specs: Record<string, (db: Knex) => Promise<void>> = {
     expect(plan).not.toMatch(/app_may_sell|app_visible_tenant/);
     expect(plan).toMatch(/hashed SubPlan|InitPlan/);
   },
+  '20261205110000_create_intrusion_signals': async (db) => {
+    await db.raw('SET LOCAL ROLE boxoffice_app');
+    const signal = { at: new Date('2027-01-01T00:00:00Z'), source: '192.0.2.7', kind: 'scan', detail: '404 GET /wp-admin' };
+    await db('intrusion_signals').insert(signal);
+    await expectRejects(db, (t) => t('intrusion_signals').insert({ ...signal, kind: 'guess' }), /check/i);
+    await expectRejects(db, (t) => t('intrusion_signals').insert({ ...signal, detail: 'x'.repeat(301) }), /check/i);
+    await expectRejects(db, (t) => t('intrusion_signals').update({ detail: 'changed' }), /permission denied/i);
+    expect(await db('intrusion_signals').where('at', '<', new Date('2027-01-02T00:00:00Z')).delete().returning('id')).toHaveLength(1);
+  },
+  '20261205110100_create_intrusion_blocks': async (db) => {
+    await db.raw('SET LOCAL ROLE boxoffice_app');
+    const at = new Date('2027-01-01T00:00:00Z');
+    const block = { source: '192.0.2.7', trigger: 'scan', level: 0, signals: JSON.stringify({ counts: { scan: 100 } }), blocked_at: at, blocked_until: new Date(at.getTime() + 900_000) };
+    const [row] = await db('intrusion_blocks').insert(block).returning('id');
+    await expectRejects(db, (t) => t('intrusion_blocks').insert({ ...block, blocked_until: at }), /check/i);
+    await expectRejects(db, (t) => t('intrusion_blocks').insert({ ...block, trigger: 'guess' }), /check/i);
+    // Lifting needs its reason; nothing but the lift columns may change.
+    await expectRejects(db, (t) => t('intrusion_blocks').where({ id: row.id }).update({ lifted_at: at }), /check/i);
+    await expectRejects(db, (t) => t('intrusion_blocks').where({ id: row.id }).update({ blocked_until: at }), /permission denied/i);
+    expect(await db('intrusion_blocks').where({ id: row.id }).update({ lifted_at: at, lift_reason: 'false alarm' }).returning('id')).toHaveLength(1);
+    expect(await db('intrusion_blocks').where({ id: row.id }).delete().returning('id')).toHaveLength(1);
+  },
   '20261205130000_create_maintenance_window': async (db) => {
     const row = { starts_at: new Date('2027-01-01T01:00:00Z'), ends_at: new Date('2027-01-01T03:00:00Z'), message: 'Wartung', set_at: new Date() };
     await db('maintenance_window').insert(row);

@@ -27,6 +27,7 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /api/v1/tickets/:ticketId/reprint': { reason: 'damaged' },
   'POST /api/v1/print-jobs/:printJobId/spoil': { blankNumbers: [1], reason: 'paper_jam' },
   'PUT /api/v1/printing/workstations/:workstationId/settings': { reusePartialSheets: true },
+  'POST /api/v1/intrusion/blocks/:blockId/lift': { reason: 'Test' },
 };
 
 for (const backend of testBackends()) {
@@ -106,6 +107,14 @@ for (const backend of testBackends()) {
           .returning<Array<{ id: string }>>('id');
         foreign['entryListId'] = list!.id;
       });
+      // A block of intrusion prevention: platform-wide, so it is nobody's but the operator's to see.
+      await server.tdb.asAdmin(async (db) => {
+        const at = new Date();
+        const [block] = await db('intrusion_blocks')
+          .insert({ source: '192.0.2.99', trigger: 'scan', level: 0, signals: JSON.stringify({ windowSeconds: 1, threshold: 1, counts: {}, samples: [] }), blocked_at: at, blocked_until: new Date(at.getTime() + 60_000) })
+          .returning<Array<{ id: string }>>('id');
+        foreign['blockId'] = block!.id;
+      });
       expect((await b.request('GET', '/api/v1/auth/me')).status).toBe(200);
     });
     afterAll(async () => {
@@ -178,8 +187,9 @@ for (const backend of testBackends()) {
     });
 
     it("never lists another tenant's objects", async () => {
-      // tenants.manage belongs to the operator, who sees its sub-tenants by design (tested separately).
-      const listing = apiRoutes().filter((r) => r.method === 'GET' && !r.url.includes(':') && r.auth?.kind === 'session' && r.auth.permission !== 'tenants.manage');
+      // tenants.manage belongs to the operator, who sees its sub-tenants by design (tested separately);
+      // intrusion.manage lists platform-wide blocks to operator staff only (test/integration/intrusion).
+      const listing = apiRoutes().filter((r) => r.method === 'GET' && !r.url.includes(':') && r.auth?.kind === 'session' && r.auth.permission !== 'tenants.manage' && r.auth.permission !== 'intrusion.manage');
       for (const route of listing) {
         const res = await admin.request('GET', route.url);
         expect(res.status, route.url).toBe(200);
