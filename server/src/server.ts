@@ -43,27 +43,47 @@ export async function startServer(deps: { config: ServerConfig; db: Database; cl
   return { app, url, close: () => app.close() };
 }
 
+export interface ShutdownOptions {
+  /** Readiness answers 503 for this long before the listener closes, while requests are still served. */
+  drainMs: number;
+  /** After the drain: time in-flight requests (and a job in progress) get before the process exits anyway. */
+  graceMs: number;
+  /** Stops background jobs (the backup runner); awaited before the database closes. */
+  stopJobs?: () => Promise<void>;
+}
+
 /**
- * SIGTERM/SIGINT: readiness turns false and new requests get 503 while in-flight ones finish, then the
- * database closes. A second signal or the grace period forces the exit.
+ * SIGTERM/SIGINT, in this order: readiness turns 503 at once (load balancers stop sending new requests)
+ * while everything is still served for drainMs; background jobs stop starting new runs; then the listener
+ * closes, new requests on open connections get 503 and idle connections close, in-flight requests finish;
+ * then the database closes and the process exits 0. A second signal or the grace period forces exit 1.
  */
-export function installShutdown(server: RunningServer, db: Database, graceMs: number, log: (line: string) => void): void {
+export function installShutdown(server: RunningServer, db: Database, options: ShutdownOptions, log: (line: string) => void): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) process.exit(1);
     stopping = true;
-    log(`${signal} received, shutting down`);
+    log(`${signal} received: readiness off, draining for ${options.drainMs} ms, then closing`);
+    server.app.startDraining();
     const timer = setTimeout(() => {
-      log(`shutdown took longer than ${graceMs} ms, exiting`);
+      log(`shutdown took longer than ${options.drainMs + options.graceMs} ms, exiting`);
       process.exit(1);
-    }, graceMs);
+    }, options.drainMs + options.graceMs);
     timer.unref();
-    server
-      .close()
+    const jobs = options.stopJobs?.() ?? Promise.resolve();
+    new Promise<void>((resolve) => setTimeout(resolve, options.drainMs))
+      .then(() => server.close())
+      .then(() => jobs)
       .then(() => db.close())
       .then(
-        () => process.exit(0),
-        () => process.exit(1),
+        () => {
+          log('shut down');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          log(`shutdown failed: ${(error as Error).message}`);
+          process.exit(1);
+        },
       );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -5,6 +5,9 @@ import type { Database } from '../db/database.js';
 import { caExists, initCa, issueServerCert, loadCa, serverCertNeedsRenewal } from '../modules/ca/store.js';
 import { seedDemo } from '../modules/demo/seed.js';
 import { installShutdown, startServer, type RunningServer } from '../server.js';
+import { parseBackupKey } from '../backup/encryption.js';
+import { BACKUP_JOB, serverBackupJob, startJobRunner, type JobRunner } from '../backup/runner.js';
+import { parseInterval } from '../backup/retention.js';
 import { loadTlsMaterial } from '../tls.js';
 import { loadNetworkPolicy } from '../modules/network/config.js';
 import { writeIssuedWorkstation } from './ca.js';
@@ -47,6 +50,18 @@ export async function runDemoSeed(ctx: CliContext, db: Database): Promise<void> 
   }
 }
 
+/** backup.every: the backup schedule runs inside this server, one instance per slot (see backup/runner.ts). */
+function startBackupRunner(ctx: CliContext, db: Database, server: RunningServer): JobRunner | undefined {
+  const every = ctx.config.backup.every;
+  if (every === undefined) return undefined;
+  const everyMs = parseInterval(every);
+  if (everyMs === undefined) throw new ConfigError(`backup.every "${every}" is not an interval like 1h`);
+  const key = ctx.config.backup.encrypt ? parseBackupKey(process.env['BOXOFFICE_BACKUP_KEY']) : undefined;
+  const runner = startJobRunner({ knex: db.knex, clock: systemClock, job: BACKUP_JOB, everyMs, run: serverBackupJob(ctx.config, key), log: server.app.log });
+  ctx.out(`backups every ${every} into ${ctx.config.backup.dir}${key === undefined ? '' : ' (encrypted)'}, one server instance per run`);
+  return runner;
+}
+
 export async function runStart(ctx: CliContext, options: { demo: boolean }): Promise<{ server: RunningServer; db: Database }> {
   if (options.demo && ctx.config.mode === 'production') throw new ConfigError('--demo is refused in production mode (NODE_ENV=production)');
   await ensurePki(ctx);
@@ -57,7 +72,8 @@ export async function runStart(ctx: CliContext, options: { demo: boolean }): Pro
   try {
     if (options.demo) await runDemoSeed(ctx, db);
     const server = await startServer({ config: ctx.config, db, clock: systemClock, network });
-    installShutdown(server, db, ctx.config.shutdownGraceMs, ctx.out);
+    const backups = startBackupRunner(ctx, db, server);
+    installShutdown(server, db, { drainMs: ctx.config.shutdownDrainMs, graceMs: ctx.config.shutdownGraceMs, ...(backups === undefined ? {} : { stopJobs: () => backups.stop() }) }, ctx.out);
     ctx.out(`server listening on ${server.url} (database: ${db.kind === 'pglite' ? `embedded PGlite in ${path.join(ctx.config.dataDir, 'pglite')}` : 'PostgreSQL'})`);
     ctx.out(`web UI for back office: ${server.url}/app/ (needs a workstation certificate in the browser)`);
     return { server, db };
