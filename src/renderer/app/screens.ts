@@ -26,6 +26,8 @@ export interface ScreenDefinition {
 
 export const SCREENS: readonly ScreenDefinition[] = [
   { id: 'sales', titleKey: 'screen.sales', permissions: ['sales.sell'], shortcut: '1', component: lazy(() => import('../features/sales/components/SalesScreen.js').then((m) => ({ default: m.SalesScreen }))) },
+  { id: 'till', titleKey: 'till.title', permissions: ['sales.sell'], shortcut: '3', component: lazy(() => import('../features/till/TillRoute.js').then((m) => ({ default: m.TillRoute }))) },
+  { id: 'stock', titleKey: 'stock.title', permissions: ['tickets.print', 'stock.manage'], shortcut: '4', component: lazy(() => import('../features/stock/StockRoute.js').then((m) => ({ default: m.StockRoute }))) },
   { id: 'entry', titleKey: 'entry.title', permissions: ['entry.scan'], shortcut: '5', component: lazy(() => import('../features/entry/EntryRoute.js').then((m) => ({ default: m.EntryRoute }))) },
   { id: 'invoicing', titleKey: 'invoicing.screen', permissions: ['invoices.view'], shortcut: '6', component: lazy(() => import('../features/invoicing/components/InvoicingScreen.js').then((m) => ({ default: m.InvoicingScreen }))) },
   { id: 'admin', titleKey: 'admin.screen', permissions: ['users.manage', 'workstations.manage', 'events.manage'], shortcut: '7', component: lazy(() => import('../features/admin/components/AdminScreen.js').then((m) => ({ default: m.AdminScreen }))) },

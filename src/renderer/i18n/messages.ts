@@ -10,6 +10,8 @@ import { deInvoicing, enInvoicing } from '../features/invoicing/messages.js';
 import { deAdmin, enAdmin } from '../features/admin/messages.js';
 import { deAudit, enAudit } from '../features/audit/messages.js';
 import { deEntry, enEntry } from '../features/entry/messages.js';
+import { deStock, enStock } from '../features/stock/messages.js';
+import { deTill, enTill } from '../features/till/messages.js';
 import { deSales, enSales } from '../features/sales/messages.js';
 import { deErrors, enErrors } from './error-messages.js';
 
@@ -39,6 +41,8 @@ export const de = {
     'Drucken: Die Tickets werden als PDF zum Herunterladen bzw. für den Druckdialog angeboten. Scannen: Handscanner im Tastaturmodus funktionieren. USB-Scanner (HID) und direktes Drucken auf Sicherheitspapier gibt es nur an der Station.',
   ...deErrors,
   ...deEntry,
+  ...deTill,
+  ...deStock,
   ...deInvoicing,
   ...deList,
   ...deAdmin,
@@ -68,6 +72,8 @@ export const en: Messages = {
     'Printing: tickets are offered as a PDF to download or print through the print dialog. Scanning: handheld scanners in keyboard mode work. USB scanners (HID) and direct printing on security paper are available at the station only.',
   ...enErrors,
   ...enEntry,
+  ...enTill,
+  ...enStock,
   ...enInvoicing,
   ...enList,
   ...enAdmin,

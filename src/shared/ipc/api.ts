@@ -59,6 +59,8 @@ export const API_ROUTE_ALLOW_LIST: ReadonlyArray<readonly [ApiMethod, string]> =
   ['GET', '/api/v1/till/closings'],
   ['GET', '/api/v1/till/closings/:id'],
   ['GET', '/api/v1/entry-lists/:id/stats'],
+  ['POST', '/api/v1/print-jobs/:id/spoil'],
+  ['GET', '/api/v1/stock/report'],
 ];
 
 function templateToRegExp(template: string): RegExp {
