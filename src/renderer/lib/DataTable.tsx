@@ -14,6 +14,8 @@ export interface Column<T> {
   /** CSV cell; the plain value when absent. */
   readonly csv?: (row: T) => string | number | null;
   readonly numeric?: boolean;
+  /** false for action columns (buttons, inputs): a plain header, no sorting. */
+  readonly sortable?: boolean;
 }
 
 export interface DataTableProps<T> {
@@ -30,6 +32,8 @@ export interface DataTableProps<T> {
   readonly exportName?: string;
   /** Marks the open row. */
   readonly activeKey?: string | undefined;
+  /** Rows before a quick search narrowed them (for "n of m"); the rows given when absent. */
+  readonly totalCount?: number;
 }
 
 /**
@@ -37,7 +41,7 @@ export interface DataTableProps<T> {
  * optional checkboxes for bulk actions, CSV export of what is shown. Sort state is announced by
  * aria-sort and by an arrow with text, never by colour.
  */
-export function DataTable<T>({ caption, rows, columns, rowKey, onOpen, selection, initialSort, exportName, activeKey }: DataTableProps<T>) {
+export function DataTable<T>({ caption, rows, columns, rowKey, onOpen, selection, initialSort, exportName, activeKey, totalCount }: DataTableProps<T>) {
   const { t } = useI18n();
   const [sort, setSort] = useState<SortState | undefined>(initialSort);
   const sorted = useMemo(() => {
@@ -60,7 +64,7 @@ export function DataTable<T>({ caption, rows, columns, rowKey, onOpen, selection
     <div className="data-table">
       <div className="data-table__bar">
         <span className="data-table__count" aria-live="polite">
-          {t('list.count', { shown: sorted.length, total: rows.length })}
+          {t('list.count', { shown: sorted.length, total: totalCount ?? rows.length })}
         </span>
         {exportName === undefined ? null : (
           <button type="button" className="button" onClick={exportCsv} disabled={sorted.length === 0}>
@@ -87,23 +91,27 @@ export function DataTable<T>({ caption, rows, columns, rowKey, onOpen, selection
             {columns.map((column) => {
               const active = sort?.key === column.key ? sort.direction : undefined;
               return (
-                <th key={column.key} scope="col" aria-sort={active === undefined ? 'none' : active === 'asc' ? 'ascending' : 'descending'} className={column.numeric === true ? 'data-table__num' : undefined}>
-                  <button
-                    type="button"
-                    className="data-table__sort"
-                    title={t('list.sortBy', { column: column.label })}
-                    onClick={() => {
-                      setSort(nextSort(sort, column.key));
-                    }}
-                  >
-                    {column.label}
-                    {active === undefined ? null : (
-                      <span className="data-table__arrow">
-                        <span aria-hidden="true">{active === 'asc' ? ' ▲' : ' ▼'}</span>
-                        <span className="visually-hidden">{t(active === 'asc' ? 'list.sortAscending' : 'list.sortDescending')}</span>
-                      </span>
-                    )}
-                  </button>
+                <th key={column.key} scope="col" aria-sort={column.sortable === false ? undefined : active === undefined ? 'none' : active === 'asc' ? 'ascending' : 'descending'} className={column.numeric === true ? 'data-table__num' : undefined}>
+                  {column.sortable === false ? (
+                    column.label
+                  ) : (
+                    <button
+                      type="button"
+                      className="data-table__sort"
+                      title={t('list.sortBy', { column: column.label })}
+                      onClick={() => {
+                        setSort(nextSort(sort, column.key));
+                      }}
+                    >
+                      {column.label}
+                      {active === undefined ? null : (
+                        <span className="data-table__arrow">
+                          <span aria-hidden="true">{active === 'asc' ? ' ▲' : ' ▼'}</span>
+                          <span className="visually-hidden">{t(active === 'asc' ? 'list.sortAscending' : 'list.sortDescending')}</span>
+                        </span>
+                      )}
+                    </button>
+                  )}
                 </th>
               );
             })}

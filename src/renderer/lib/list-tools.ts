@@ -63,7 +63,8 @@ export function filterRows<T>(rows: readonly T[], query: string, texts: (row: T)
 export function csvField(value: string | number | null): string {
   if (value === null) return '';
   if (typeof value === 'number') return String(value);
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  // A plain signed number ("-123,45") is data, not a formula; anything else starting so is guarded.
+  const safe = /^[=+\-@\t\r]/.test(value) && !/^-\d+(?:,\d+)?$/.test(value) ? `'${value}` : value;
   return /[;"\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

@@ -139,7 +139,9 @@ export function createInvoicingStore({ api }: { api: InvoicingApi }): InvoicingS
       },
 
       async open(id) {
-        set({ selectedId: id, detail: null, detailError: null, actionError: null, notice: null });
+        // Reopening the same invoice (after a write) keeps it on screen while the fresh copy loads.
+        const same = get().selectedId === id;
+        set(same ? { detailError: null } : { selectedId: id, detail: null, detailError: null, actionError: null, notice: null });
         const result = await api.get(id);
         if (get().selectedId !== id) return;
         set(result.ok ? { detail: result.value } : { detailError: result.error });

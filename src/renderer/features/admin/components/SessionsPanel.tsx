@@ -26,6 +26,7 @@ export function SessionsPanel({ store }: { store: AdminStore }) {
       {
         key: 'end',
         label: t('admin.sessions.end'),
+        sortable: false,
         value: () => null,
         csv: () => null,
         render: (s) => (

@@ -61,6 +61,7 @@ export function UsersPanel({ store, grantable, searchId }: UsersPanelProps) {
             rowKey={(u) => u.id}
             onOpen={(u) => store.getState().selectUser(u.id)}
             exportName="benutzer.csv"
+            totalCount={users.length}
             initialSort={{ key: 'login', direction: 'asc' }}
             activeKey={selectedId ?? undefined}
           />

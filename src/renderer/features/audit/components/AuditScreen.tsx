@@ -60,7 +60,7 @@ export function AuditView({ store }: { store: AuditStore }) {
             <input type="search" value={quick} onChange={(e) => setQuick(e.target.value)} />
           </label>
           {loading ? <p role="status">{t('list.loading')}</p> : null}
-          <DataTable caption={t('audit.list.caption')} rows={shown} columns={columns} rowKey={(r) => String(r.seq)} onOpen={(r) => store.getState().select(r.seq)} exportName="protokoll.csv" activeKey={selectedSeq === null ? undefined : String(selectedSeq)} />
+          <DataTable caption={t('audit.list.caption')} rows={shown} columns={columns} rowKey={(r) => String(r.seq)} onOpen={(r) => store.getState().select(r.seq)} exportName="protokoll.csv" totalCount={rows.length} activeKey={selectedSeq === null ? undefined : String(selectedSeq)} />
           {more === null ? null : (
             <button type="button" className="button" disabled={loading} onClick={() => void store.getState().loadOlder()}>
               {t('audit.older')}

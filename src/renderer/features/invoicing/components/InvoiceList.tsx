@@ -112,6 +112,7 @@ export function InvoiceList({ store, searchId }: { store: InvoicingStore; search
         onOpen={(r) => void store.getState().open(r.id)}
         exportName="rechnungen.csv"
         activeKey={selectedId ?? undefined}
+        totalCount={invoices.length}
       />
     </section>
   );

@@ -88,6 +88,7 @@ export function ImportReview({ store }: { store: InvoicingStore }) {
       {
         key: 'assign',
         label: t('invoicing.review.assign'),
+        sortable: false,
         value: () => null,
         csv: () => null,
         render: (r) => {
