@@ -17,7 +17,7 @@ export interface TestUser {
 
 /** Inserts a user with the given rights directly (as the owner), bypassing the API. */
 export async function createUser(
-  server: TestServer,
+  server: Pick<TestServer, 'tdb'>,
   tenantId: string,
   login: string,
   permissions: readonly Permission[],
@@ -43,7 +43,7 @@ export interface ApiClient {
 }
 
 /** An HTTPS client presenting a workstation certificate and, once set, a session token. */
-export function apiClient(server: TestServer, ws: Pick<KeyPair, 'certPem' | 'keyPem'>, token?: string): ApiClient {
+export function apiClient(server: Pick<TestServer, 'port' | 'pki'>, ws: Pick<KeyPair, 'certPem' | 'keyPem'>, token?: string): ApiClient {
   const client: ApiClient = {
     token,
     request(method, path, body, headers = {}) {
@@ -61,7 +61,7 @@ export function apiClient(server: TestServer, ws: Pick<KeyPair, 'certPem' | 'key
   return client;
 }
 
-export async function loginAs(server: TestServer, ws: Pick<KeyPair, 'certPem' | 'keyPem'>, user: Pick<TestUser, 'login' | 'password'>): Promise<ApiClient> {
+export async function loginAs(server: Pick<TestServer, 'port' | 'pki'>, ws: Pick<KeyPair, 'certPem' | 'keyPem'>, user: Pick<TestUser, 'login' | 'password'>): Promise<ApiClient> {
   const client = apiClient(server, ws);
   const res = await client.request('POST', '/api/v1/auth/login', { login: user.login, password: user.password });
   if (res.status !== 200) throw new Error(`login of ${user.login} failed: ${res.status} ${res.body}`);

@@ -16,7 +16,7 @@ export interface SalesFixture {
  * category and a seated category with block A, `rows` rows of `seatsPerRow` seats, sold by outlet A.
  */
 export async function createSalesFixture(
-  server: TestServer,
+  server: Pick<TestServer, 'tdb' | 'tenants'>,
   options: { gaCapacity?: number; rows?: number; seatsPerRow?: number; quotas?: { ga?: number; seated?: number }; sellers?: string[] } = {},
 ): Promise<SalesFixture> {
   const now = Date.now();
@@ -69,7 +69,7 @@ export async function createSalesFixture(
 }
 
 /** Opens a till for (workstation, user) directly; the till API has its own tests. */
-export async function openTill(server: TestServer, tenantId: string, workstationId: string, userId: string, floatCents = 10_000): Promise<string> {
+export async function openTill(server: Pick<TestServer, 'tdb'>, tenantId: string, workstationId: string, userId: string, floatCents = 10_000): Promise<string> {
   return server.tdb.asAdmin(async (admin: Knex) => {
     const [row] = await admin('till_sessions').insert({ tenant_id: tenantId, workstation_id: workstationId, user_id: userId, opened_at: new Date(), opening_float_cents: floatCents }).returning('id');
     return row.id as string;
@@ -79,7 +79,7 @@ export async function openTill(server: TestServer, tenantId: string, workstation
 export const newKey = (): string => randomUUID().replaceAll('-', '');
 
 /** Sold counters and ticket rows must agree; returns both for assertions. */
-export async function counters(server: TestServer, fixture: SalesFixture): Promise<{ categories: Record<string, { sold: number; valid: number }>; soldSeats: number }> {
+export async function counters(server: Pick<TestServer, 'tdb'>, fixture: SalesFixture): Promise<{ categories: Record<string, { sold: number; valid: number }>; soldSeats: number }> {
   return server.tdb.asAdmin(async (admin: Knex) => {
     const cats = await admin('price_categories').where({ event_id: fixture.eventId }).select('id', 'name', 'sold');
     const result: Record<string, { sold: number; valid: number }> = {};
