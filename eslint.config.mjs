@@ -29,10 +29,11 @@ export const boundaries = [
         {
           zones: [
             { target: './src/shared', from: ['./src/main', './src/preload', './src/renderer', './server'], message: 'src/shared is imported by every runtime and imports none of them.' },
-            { target: './src/renderer', from: ['./src/main', './server'], message: 'The renderer talks to the bridge object only; it never imports main or server code.' },
+            { target: './src/renderer', from: ['./src/main', './server', './src/sheet-render'], message: 'The renderer talks to the bridge object only; it never imports main or server code.' },
             { target: './src/preload', from: ['./src/renderer', './server'], message: 'The preload builds the bridge from the IPC contract only.' },
             { target: './src/main', from: ['./src/renderer', './server'], message: 'The station never imports renderer or server code; it talks to the server over HTTPS.' },
-            { target: './server', from: ['./src/main', './src/preload', './src/renderer'], message: 'The server shares only src/shared with the station.' },
+            { target: './server', from: ['./src/main', './src/preload', './src/renderer'], message: 'The server shares only src/shared (and the Node sheet renderer src/sheet-render) with the station.' },
+            { target: './src/sheet-render', from: ['./src/main', './src/preload', './src/renderer', './server'], message: 'The ticket sheet renderer is shared by station and server and imports neither.' },
           ],
         },
       ],

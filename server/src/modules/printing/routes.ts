@@ -29,6 +29,7 @@ import { loggedIn } from '../../plugins/session-auth.js';
 import { actorOf } from '../identity/actor.js';
 import { requestHash, requireIdempotencyKey, type StoredResponse } from '../idempotency/idempotency.js';
 import { createPrintService } from './print-service.js';
+import { createSheetRenderer } from './sheet.js';
 import type { PrintingSettings } from './settings.js';
 import { createStockService, type StockCaller } from './stock-service.js';
 
@@ -49,6 +50,7 @@ const stockCaller = (request: FastifyRequest): StockCaller => ({ actor: actorOf(
  */
 export const printingRoutes: FastifyPluginAsyncTypebox<{ knex: Knex; clock: Clock; settings?: Partial<PrintingSettings> }> = async (app, { knex, clock, settings }) => {
   const printing = createPrintService({ knex, clock, ...(settings === undefined ? {} : { settings }) });
+  const sheets = createSheetRenderer(undefined, () => clock.now());
   const stock = createStockService({ knex, clock, pdf: createPdfRenderer(), ...(settings === undefined ? {} : { settings }) });
   const print = loggedIn('tickets.print');
   const manage = loggedIn('stock.manage');
@@ -145,6 +147,24 @@ export const printingRoutes: FastifyPluginAsyncTypebox<{ knex: Knex; clock: Cloc
     '/v1/print-jobs/:printJobId',
     { config: print, schema: { tags: ['printing'], summary: 'A print job with its ticket faces and print states', params: PrintJobIdParams, response: { 200: PrintJobView, ...problems } } },
     async (request) => printing.getJob(actorOf(request).actor, request.params.printJobId),
+  );
+
+  app.get(
+    '/v1/print-jobs/:printJobId/sheet.pdf',
+    {
+      config: print,
+      schema: {
+        tags: ['printing'],
+        summary: "The job's ticket sheet as PDF for the browser's print path: pending blanks only, at the issuing workstation (src/sheet-render)",
+        params: PrintJobIdParams,
+        response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'application/pdf' }), ...problems },
+      },
+    },
+    async (request, reply) => {
+      const { actor } = actorOf(request);
+      const pdf = await sheets.render(actor, await printing.getJob(actor, request.params.printJobId));
+      return reply.type('application/pdf').header('content-disposition', 'attachment; filename="Tickets.pdf"').header('cache-control', 'no-store').send(pdf);
+    },
   );
 
   app.post(
