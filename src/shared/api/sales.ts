@@ -97,6 +97,8 @@ export const OrderSearchQuery = Type.Object(
   {
     number: Type.Optional(Type.Integer({ minimum: 1 })),
     customer: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    /** A ticket's barcode, current or voided (a reprinted or cancelled ticket's old code finds its order too). */
+    barcode: Type.Optional(Type.String({ pattern: '^[0-9]{1,40}$' })),
     eventId: Type.Optional(Uuid),
     from: Type.Optional(Type.String({ format: 'date-time' })),
     to: Type.Optional(Type.String({ format: 'date-time' })),

@@ -75,7 +75,7 @@ export const salesRoutes: FastifyPluginAsyncTypebox<{ sales: SalesService; knex:
 
   app.get(
     '/v1/orders',
-    { config: loggedIn('sales.sell'), schema: { tags: ['sales'], summary: 'Find orders by number, customer, event, date', querystring: OrderSearchQuery, response: { 200: Type.Array(OrderSummary), ...problems } } },
+    { config: loggedIn('sales.sell'), schema: { tags: ['sales'], summary: 'Find orders by number, customer, ticket barcode (also a voided one), event, date', querystring: OrderSearchQuery, response: { 200: Type.Array(OrderSummary), ...problems } } },
     async (request) => {
       const { actor } = actorOf(request);
       const q = request.query;
@@ -86,6 +86,10 @@ export const salesRoutes: FastifyPluginAsyncTypebox<{ sales: SalesService; knex:
           .limit(q.limit ?? 50);
         if (q.number !== undefined) void query.where('order_number', q.number);
         if (q.customer !== undefined) void query.whereRaw('lower(customer_name) LIKE ?', [`${q.customer.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`]);
+        if (q.barcode !== undefined) {
+          const barcode = q.barcode;
+          void query.whereExists((sub) => void sub.select(trx.raw('1')).from('ticket_prints as tp').join('tickets as t', 't.id', 'tp.ticket_id').whereRaw('t.order_id = orders.id').where('tp.barcode', barcode));
+        }
         if (q.eventId !== undefined) void query.where('event_id', q.eventId);
         if (q.from !== undefined) void query.where('created_at', '>=', new Date(q.from));
         if (q.to !== undefined) void query.where('created_at', '<', new Date(q.to));
