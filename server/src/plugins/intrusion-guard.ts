@@ -20,8 +20,8 @@ declare module 'fastify' {
 /** Routes whose 401/429 answers are failed logins (the spray signal counts distinct login names). */
 const LOGIN_ROUTES: ReadonlySet<string> = new Set(['/api/v1/auth/login']);
 
-// Answers to requests without a session that a route scanner produces (an unknown route answers 404,
-// or 401 under /api, where even unknown paths demand the client certificate first).
+// Answers that a route scanner without a registered workstation certificate produces (an unknown route
+// answers 404, or 401 under /api, where even unknown paths demand the client certificate first).
 const SCAN_STATUSES: ReadonlySet<number> = new Set([400, 404, 405]);
 
 // TLS failures that say the peer spoke something other than our TLS policy. Alerts the peer sent (its
@@ -51,9 +51,10 @@ const FOREIGN_CERT_ERRORS: ReadonlySet<string> = new Set([
  * - a request from a blocked client (behind a trusted proxy, or on a connection opened before the
  *   block) gets 403 SOURCE_BLOCKED with Retry-After and the connection closes;
  * - signals: failed TLS handshakes ('tlsClientError'), client certificates of a foreign CA, 400/404/405
- *   answers and requests to unknown routes without a session, failed logins, injection payloads in
- *   path, query or JSON body. Requests of a logged-in session produce no signals: the person is known
- *   and audited, and blocking the address would stop every station behind the same NAT address.
+ *   answers and requests to unknown routes from clients without a registered workstation certificate,
+ *   failed logins, injection payloads in path, query or JSON body. Requests of a logged-in session
+ *   produce no signals: the person is known and audited, and blocking the address would stop every
+ *   station behind the same NAT address.
  * A signal is recorded before the answer leaves (onSend), so the request that reaches a threshold
  * blocks the next one; a database failure while recording is logged and never changes the answer.
  */
@@ -126,7 +127,8 @@ export function registerIntrusionGuard(app: FastifyInstance, service: IntrusionS
       const hit = request.intrusionHit;
       await record(address, 'injection', `${hit.signature} ${hit.where}: ${hit.sample}`);
     }
-    if (SCAN_STATUSES.has(status) || request.is404) {
+    // A registered workstation calling a route this server lacks is version skew, not a scan.
+    if ((SCAN_STATUSES.has(status) || request.is404) && request.workstation === undefined) {
       await record(address, 'scan', `${status} ${request.method} ${path}`);
     }
     if ((status === 401 || status === 429) && LOGIN_ROUTES.has(request.routeOptions.url ?? '')) {

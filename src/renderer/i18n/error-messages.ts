@@ -51,6 +51,8 @@ export const deErrors = {
   'error.WORKSTATION_REVOKED': 'Dieser Arbeitsplatz wurde gesperrt. Bitte die Verwaltung verständigen; ohne neues Zertifikat ist keine Anmeldung möglich.',
   'error.TOO_MANY_REQUESTS': 'Zu viele Anfragen. Bitte in {seconds} Sekunden erneut versuchen.',
   'error.SOURCE_DENIED': 'Von diesem Netzwerk aus ist der Zugang gesperrt. Bitte die IT-Betreuung verständigen.',
+  'error.SOURCE_BLOCKED': 'Dieser Anschluss ist nach verdächtigen Zugriffen vorübergehend gesperrt. Bitte später erneut versuchen oder den Plattformbetreiber verständigen.',
+  'error.BLOCK_NOT_ACTIVE': 'Diese Sperre ist bereits abgelaufen oder aufgehoben.',
   'error.DATABASE_UNAVAILABLE': 'Der Server kann gerade nicht auf seine Daten zugreifen. Bitte gleich noch einmal versuchen.',
   'error.BUSY_RETRY': 'Gerade greifen viele Kassen gleichzeitig zu; es wurde nichts geändert. Bitte noch einmal versuchen.',
   // Identity
@@ -163,6 +165,8 @@ export const enErrors: Readonly<Record<ErrorMessageKey, string>> = {
   'error.WORKSTATION_REVOKED': 'This workstation has been blocked. Please contact the administration; without a new certificate no login is possible.',
   'error.TOO_MANY_REQUESTS': 'Too many requests. Please try again in {seconds} seconds.',
   'error.SOURCE_DENIED': 'Access from this network is blocked. Please contact IT support.',
+  'error.SOURCE_BLOCKED': 'This address is blocked for a while after suspicious activity. Please try again later or contact the platform operator.',
+  'error.BLOCK_NOT_ACTIVE': 'This block has already ended or been lifted.',
   'error.DATABASE_UNAVAILABLE': 'The server cannot reach its data right now. Please try again in a moment.',
   'error.BUSY_RETRY': 'Many tills are working on the same items right now; nothing was changed. Please try again.',
   'error.INVALID_CREDENTIALS': 'User name or password is wrong.',

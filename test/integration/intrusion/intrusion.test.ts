@@ -102,6 +102,10 @@ for (const backend of testBackends()) {
       expect(await scan(from, 10)).toEqual(Array(10).fill(404));
       expect(await scan(from, 3)).toEqual(['refused', 'refused', 'refused']);
       expect(statusOf(await attempt(server, '127.0.0.1', '/health/live'))).toBe(200);
+      // A registered station asking for routes this server lacks (an older server version) is no scanner.
+      const station = '127.0.0.22';
+      for (let i = 0; i < 15; i += 1) expect(statusOf(await attempt(server, station, `/api/v9/neu/${i}`, { ws: server.workstation }))).toBe(404);
+      expect(await signalCount(station)).toBe(0);
       const [block] = await blocksOf(from);
       expect(block).toMatchObject({ trigger: 'scan', level: 0, lifted_at: null });
       expect(block!.blocked_until.getTime() - block!.blocked_at.getTime()).toBe(15 * 60_000);

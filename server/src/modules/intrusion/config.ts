@@ -17,7 +17,7 @@ export const IntrusionConfigSchema = Type.Object({
   enabled: Type.Boolean(),
   /** CIDRs or addresses that are never blocked and produce no signals (e.g. the outlets' NAT addresses). */
   allow: Type.Array(Type.String({ minLength: 1 }), { maxItems: 10_000 }),
-  /** 404, 405 and 400 answers to requests without a session (route scanning). */
+  /** 400, 404 and 405 answers and unknown routes for clients without a registered workstation certificate (route scanning). */
   scan: Rule,
   /** Failed logins: `threshold` counts distinct login names (password spraying), not attempts. */
   loginSpray: Rule,
