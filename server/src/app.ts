@@ -42,6 +42,7 @@ import { requireAuthDeclaration, sessionAuthHook, workstationOnly, type RouteAut
 import { registerErrorHandling, sendProblem } from './plugins/errors.js';
 import { registerIntrusionGuard } from './plugins/intrusion-guard.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
+import { registerTextInputCheck } from './plugins/text-input.js';
 import { serverTlsOptions, type TlsMaterial } from './tls.js';
 
 export interface AppDeps {
@@ -147,6 +148,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   registerErrorHandling(app);
   registerSecurityHeaders(app);
+  registerTextInputCheck(app);
 
   await app.register(fastifySwagger, {
     openapi: {
