@@ -92,6 +92,7 @@ export function createEntryStore(deps: EntryStoreDeps): EntryStore {
   let unsubscribe: (() => void) | undefined;
   let nextId = 1;
   let latestScanId = 0;
+  let statsInFlight: Promise<void> | undefined;
 
   const stopCountdown = () => {
     if (countdownTimer !== undefined) deps.timers.clearInterval(countdownTimer);
@@ -200,6 +201,14 @@ export function createEntryStore(deps: EntryStoreDeps): EntryStore {
         const base = { id, codeTail: code.slice(-CODE_TAIL), manual, at: deps.now() };
         if (answer.ok) show({ ...base, display: displayVerdict(answer.value, deps.formatTime, deps.deviceText), verdict: answer.value });
         else show({ ...base, display: displayFailure(answer.error.code) });
+        // The counters follow the scans, one refresh at a time (the timer catches up the other gates).
+        if (statsInFlight === undefined) {
+          statsInFlight = get()
+            .refreshStats()
+            .finally(() => {
+              statsInFlight = undefined;
+            });
+        }
       },
 
       dismiss() {
