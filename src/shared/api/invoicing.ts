@@ -327,3 +327,14 @@ export const InvoicingErrorCode = {
   invoiceNumberAmbiguous: 'INVOICE_NUMBER_AMBIGUOUS',
   cancellationNotCancellable: 'CANCELLATION_NOT_CANCELLABLE',
 } as const;
+
+/** An unpaid business order on invoice that has no live invoice yet (the accountant's work list). */
+export const InvoiceableOrder = Type.Object({
+  orderId: Uuid,
+  orderNumber: Type.Integer(),
+  customerName: Type.String(),
+  eventName: Nullable(Type.String()),
+  totalCents: Cents,
+  createdAt: DateTime,
+});
+export type InvoiceableOrder = Static<typeof InvoiceableOrder>;

@@ -37,6 +37,7 @@ import { loggedIn } from '../../plugins/session-auth.js';
 import { actorOf } from '../identity/actor.js';
 import { requestHash, requireIdempotencyKey } from '../idempotency/idempotency.js';
 import { createPaymentsService } from './payments-service.js';
+import { invoiceableOrderRoutes } from './invoiceable-routes.js';
 import { createInvoicingService, type InvoicingActor } from './service.js';
 
 /** Statement files as JSON: up to 2 million characters of content (schema), escaped into at most this. */
@@ -59,6 +60,7 @@ export const invoicingRoutes: FastifyPluginAsyncTypebox<{ knex: Knex; clock: Clo
   const invoices = createInvoicingService({ knex, clock, pdf: createPdfRenderer() });
   const payments = createPaymentsService({ knex, clock });
   const tags = ['invoicing'];
+  await app.register(invoiceableOrderRoutes, { knex });
 
   app.get('/v1/billing-profile', { config: loggedIn(), schema: { tags, summary: 'Billing data of the own tenant (null until entered)', response: { 200: BillingProfileResponse, ...problems } } }, async (request) => ({
     profile: await invoices.getProfile(invoicingActor(request)),

@@ -5,6 +5,7 @@
 import { Type, type Static } from 'typebox';
 import {
   EscrowTransactionView,
+  InvoiceableOrder,
   InvoiceSummary,
   InvoiceView,
   StatementImportResult,
@@ -20,6 +21,7 @@ import type { Backend } from '../../lib/backend.js';
 export type InvoicingBackend = Pick<Backend, 'request' | 'fetchDocument'>;
 
 const InvoiceList = Type.Array(InvoiceSummary);
+const InvoiceableList = Type.Array(InvoiceableOrder);
 const TransactionList = Type.Array(EscrowTransactionView);
 export type TransactionStatus = Static<typeof EscrowTransactionView>['status'];
 
@@ -40,6 +42,7 @@ export function invoicingApi(backend: InvoicingBackend) {
       const query: Partial<Record<keyof InvoiceListQuery, string | number | undefined>> = { ...filters, limit: 500 };
       return backend.request({ method: 'GET', path: base, query, response: InvoiceList });
     },
+    invoiceableOrders: () => backend.request({ method: 'GET', path: `${base}/invoiceable-orders`, response: InvoiceableList }),
     openItems: () => backend.request({ method: 'GET', path: `${base}/open-items`, response: InvoiceList }),
     get: (id: string) => backend.request({ method: 'GET', path: byId(id), response: InvoiceView }),
     draftForOrder: (orderId: string) => backend.request({ method: 'POST', path: `${base}/business-orders`, body: { orderId }, response: InvoiceView }),

@@ -4,7 +4,7 @@
  * every failure is kept as a coded error for the screen to explain.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { EscrowTransactionView, InvoiceSummary, InvoiceView, ManualPaymentRequest, StatementImportResult } from '../../../shared/api/invoicing.js';
+import type { EscrowTransactionView, InvoiceableOrder, InvoiceSummary, InvoiceView, ManualPaymentRequest, StatementImportResult } from '../../../shared/api/invoicing.js';
 import type { ApiError } from '../../../shared/api-client/errors.js';
 import { createAct } from '../../lib/store-action.js';
 import type { InvoiceFilters, InvoicingApi } from './api.js';
@@ -31,6 +31,8 @@ export interface InvoicingState {
   readonly invoices: readonly InvoiceSummary[];
   readonly invoicesState: LoadState;
   readonly openItems: readonly InvoiceSummary[];
+  /** Unpaid business orders without a live invoice (needs invoices.issue). */
+  readonly invoiceable: readonly InvoiceableOrder[];
   readonly openItemsState: LoadState;
   readonly listError: Failure | null;
   readonly selectedId: string | null;
@@ -50,6 +52,7 @@ export interface InvoicingState {
   setFilters(patch: Partial<InvoiceFilters>): void;
   loadInvoices(): Promise<void>;
   loadOpenItems(): Promise<void>;
+  loadInvoiceable(): Promise<void>;
   open(id: string): Promise<void>;
   close(): void;
   draftForOrder(orderId: string): Promise<boolean>;
@@ -89,7 +92,7 @@ export function createInvoicingStore({ api }: { api: InvoicingApi }): InvoicingS
 
     const showDraft = async (invoice: InvoiceView) => {
       set({ selectedId: invoice.id, detail: invoice, detailError: null, notice: { key: 'drafted', label: invoice.recipient?.name ?? '' } });
-      await get().loadInvoices();
+      await Promise.all([get().loadInvoices(), invoice.kind === 'business_order' ? get().loadInvoiceable() : Promise.resolve()]);
     };
 
     const refreshLists = async () => {
@@ -103,6 +106,7 @@ export function createInvoicingStore({ api }: { api: InvoicingApi }): InvoicingS
       invoicesState: 'idle',
       openItems: [],
       openItemsState: 'idle',
+      invoiceable: [],
       listError: null,
       selectedId: null,
       detail: null,
@@ -138,6 +142,11 @@ export function createInvoicingStore({ api }: { api: InvoicingApi }): InvoicingS
         set(result.ok ? { openItems: result.value, openItemsState: 'ready' } : { openItemsState: 'error', listError: result.error });
       },
 
+      async loadInvoiceable() {
+        const result = await api.invoiceableOrders();
+        set(result.ok ? { invoiceable: result.value } : { listError: result.error });
+      },
+
       async open(id) {
         // Reopening the same invoice (after a write) keeps it on screen while the fresh copy loads.
         const same = get().selectedId === id;
@@ -169,7 +178,7 @@ export function createInvoicingStore({ api }: { api: InvoicingApi }): InvoicingS
           () => api.deleteDraft(id),
           async () => {
             set({ selectedId: null, detail: null, notice: { key: 'deleted', label: '' } });
-            await refreshLists();
+            await Promise.all([refreshLists(), get().loadInvoiceable()]);
           },
         ),
 

@@ -20,6 +20,7 @@ async function openPayments(backend: FakeBackend) {
   const user = userEvent.setup();
   const api = invoicingApi(backend);
   const store = createInvoicingStore({ api });
+  backend.answers.set('GET /api/v1/invoices/invoiceable-orders', ok([]));
   render(
     <I18nProvider store={createLanguageStore('de')}>
       <InvoicingView store={store} api={api} can={() => true} now={() => Date.parse('2026-12-04T18:00:00Z')} tenantKind="operator" />

@@ -18,6 +18,7 @@ const NOW = Date.parse('2026-12-04T18:00:00.000Z');
 const ALL: Permission[] = ['invoices.view', 'invoices.issue', 'invoices.cancel', 'payments.book'];
 
 function renderInvoicing(backend: FakeBackend, rights: readonly Permission[] = ALL) {
+  if (!backend.answers.has('GET /api/v1/invoices/invoiceable-orders')) backend.answers.set('GET /api/v1/invoices/invoiceable-orders', ok([]));
   const api = invoicingApi(backend);
   const store = createInvoicingStore({ api });
   render(
@@ -58,7 +59,8 @@ describe('invoice list', () => {
     expect(rowTexts()).toEqual(['RE-2026-000002']);
     await user.clear(screen.getByRole('searchbox', { name: /In der Liste suchen/ }));
 
-    const gross = screen.getByRole('columnheader', { name: /Brutto/ });
+    const list = screen.getByRole('table', { name: 'Rechnungen' });
+    const gross = within(list).getByRole('columnheader', { name: /Brutto/ });
     await user.click(within(gross).getByRole('button'));
     expect(gross.getAttribute('aria-sort')).toBe('ascending');
     expect(rowTexts()).toEqual(['(Entwurf)', 'RE-2026-000002', 'RE-2026-000010']);
@@ -67,9 +69,31 @@ describe('invoice list', () => {
     expect(rowTexts()).toEqual(['RE-2026-000010', 'RE-2026-000002', '(Entwurf)']);
 
     // Numbers sort naturally (000010 after 000002), drafts without a number last.
-    const number = screen.getByRole('columnheader', { name: /Nummer/ });
+    const number = within(list).getByRole('columnheader', { name: /Nummer/ });
     await user.click(within(number).getByRole('button'));
     expect(rowTexts()).toEqual(['RE-2026-000002', 'RE-2026-000010', '(Entwurf)']);
+  });
+
+  it('drafts the invoice of a waiting business order with one button; the order leaves the work list', async () => {
+    const user = userEvent.setup();
+    const backend = createFakeBackend();
+    const waiting = { orderId: '00000000-0000-4000-8000-00000000a017', orderNumber: 17, customerName: 'Muster AG', eventName: 'Sommerkonzert', totalCents: 7_000, createdAt: '2026-12-03T09:00:00.000Z' };
+    let orders = [waiting];
+    const draft = invoice({ status: 'draft', numberLabel: null, number: null, series: null, orderId: waiting.orderId });
+    backend.answers.set('GET /api/v1/invoices', () => ok(orders.length === 0 ? [summary({ id: draft.id, numberLabel: null, status: 'draft' })] : []));
+    backend.answers.set('GET /api/v1/invoices/invoiceable-orders', () => ok(orders));
+    backend.answers.set('POST /api/v1/invoices/business-orders', (request) => {
+      expect(request.body).toEqual({ orderId: waiting.orderId });
+      orders = [];
+      return ok(draft);
+    });
+    renderInvoicing(backend);
+    const table = await screen.findByRole('table', { name: /Geschäftsaufträge ohne Rechnung/ });
+    expect(await within(table).findByText('Muster AG')).toBeTruthy();
+    await user.click(within(table).getByRole('button', { name: 'Rechnungsentwurf für Auftrag 17 (Muster AG) anlegen' }));
+    expect(await screen.findByText('Entwurf angelegt. Bitte prüfen und ausstellen.')).toBeTruthy();
+    expect(screen.getByRole('heading', { name: 'Rechnung (Entwurf)' })).toBeTruthy();
+    expect(within(table).getByText('Keine Einträge.')).toBeTruthy();
   });
 
   it('issues a draft, then cancels it only with a reason and shows the cancellation number', async () => {

@@ -1,8 +1,12 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import type { InvoiceableOrder } from '../../../../shared/api/invoicing.js';
+import { formatEuro } from '../../../../shared/money-format.js';
 import { useStore } from 'zustand';
 import { useI18n } from '../../../i18n/context.js';
 import { saveFile } from '../../../lib/download.js';
-import { failureMessage } from '../../../lib/office-format.js';
+import { DataTable, type Column } from '../../../lib/DataTable.js';
+import { centsForCsv } from '../../../lib/list-tools.js';
+import { failureMessage, formatInstant } from '../../../lib/office-format.js';
 import type { InvoicingApi } from '../api.js';
 import type { InvoicingStore } from '../store.js';
 
@@ -19,7 +23,7 @@ export function CreateInvoice({ store, tenantKind }: { store: InvoicingStore; te
   return (
     <section className="office-panel" aria-labelledby="create-heading">
       <h3 id="create-heading">{t('invoicing.create.heading')}</h3>
-      <IdForm label={t('invoicing.create.order')} submit={t('invoicing.create.orderSubmit')} busy={busy} run={(id) => store.getState().draftForOrder(id)} />
+      <WaitingOrders store={store} />
       {tenantKind === 'outlet' ? (
         <form className="office-form office-form--row" onSubmit={settle}>
           <label>
@@ -40,6 +44,39 @@ export function CreateInvoice({ store, tenantKind }: { store: InvoicingStore; te
       ) : null}
     </section>
   );
+}
+
+/** The business orders waiting for an invoice; one button drafts it (then check and issue in the detail). */
+function WaitingOrders({ store }: { store: InvoicingStore }) {
+  const { t } = useI18n();
+  const orders = useStore(store, (s) => s.invoiceable);
+  const busy = useStore(store, (s) => s.busy);
+  useEffect(() => {
+    void store.getState().loadInvoiceable();
+  }, [store]);
+  const columns = useMemo<Column<InvoiceableOrder>[]>(
+    () => [
+      { key: 'number', label: t('invoicing.col.order'), value: (o) => o.orderNumber, numeric: true },
+      { key: 'customer', label: t('invoicing.col.recipient'), value: (o) => o.customerName },
+      { key: 'event', label: t('invoicing.col.event'), value: (o) => o.eventName },
+      { key: 'date', label: t('invoicing.col.date'), value: (o) => o.createdAt, render: (o) => formatInstant(o.createdAt) },
+      { key: 'total', label: t('invoicing.col.gross'), value: (o) => o.totalCents, render: (o) => formatEuro(o.totalCents), csv: (o) => centsForCsv(o.totalCents), numeric: true },
+      {
+        key: 'draft',
+        label: t('invoicing.create.orderSubmit'),
+        sortable: false,
+        value: () => null,
+        csv: () => null,
+        render: (o) => (
+          <button type="button" className="button" disabled={busy} aria-label={t('invoicing.create.draftFor', { number: o.orderNumber, customer: o.customerName })} onClick={() => void store.getState().draftForOrder(o.orderId)}>
+            {t('invoicing.create.orderSubmit')}
+          </button>
+        ),
+      },
+    ],
+    [t, busy, store],
+  );
+  return <DataTable caption={t('invoicing.create.waiting')} rows={orders} columns={columns} rowKey={(o) => o.orderId} initialSort={{ key: 'date', direction: 'asc' }} />;
 }
 
 /** One UUID field and its button (an order's or an event's id). */
