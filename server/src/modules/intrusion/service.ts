@@ -194,10 +194,11 @@ export function createIntrusionService(deps: IntrusionDeps) {
           await prune();
         }
       };
-      await tick();
-      timer = setInterval(() => {
-        tick().catch((error: unknown) => deps.log.error({ err: error }, 'intrusion prevention: reloading blocks failed'));
-      }, settings.cacheSeconds * 1000);
+      const logged = () => tick().catch((error: unknown) => deps.log.error({ err: error }, 'intrusion prevention: reloading blocks failed'));
+      // A database that is down at start must not stop the server from starting (readiness reports it);
+      // the blocks load with the next successful reload.
+      await logged();
+      timer = setInterval(() => void logged(), settings.cacheSeconds * 1000);
       timer.unref();
     },
 
