@@ -26,7 +26,7 @@ export function StockReportPanel({ report, formatDateTime, onPdf }: { report: St
       <table className="floor-table">
         <thead>
           <tr>
-            <th scope="col" />
+            <td />
             {COUNTS.map(([field, key]) => (
               <th key={field} scope="col" className="floor-num">
                 {t(key)}
