@@ -117,6 +117,7 @@ describe('creating a user', () => {
     expect(screen.queryByTestId('one-time-password')).toBeNull();
     expect(document.body.textContent).not.toContain('Kx7#mPq2-Lw9!');
     expect(store.getState().oneTime).toBeNull();
+    expect(document.activeElement).toBe(within(form).getByLabelText(/Anmeldename/));
   });
 
   it('refuses a bad login before sending and explains a taken one', async () => {

@@ -93,6 +93,7 @@ describe('statement import and its review', () => {
     expect(screen.getByTestId('import-counts').textContent).toBe('Zugeordnet: 2 · Nicht zugeordnet: 1 · Abgelehnt: 0');
     expect(reviewRows().map((r) => r.textContent?.includes('Kunde Zwei'))).not.toContain(true);
     expect(assignButtons()).toHaveLength(2);
+    expect(document.activeElement).toBe(within(reviewRows()[0]!).getByRole('textbox'));
 
     // Bulk: select the two left, a reason is required, then both go in one action.
     await user.click(screen.getByRole('checkbox', { name: 'Alle angezeigten auswählen' }));

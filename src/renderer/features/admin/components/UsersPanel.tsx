@@ -11,6 +11,8 @@ import type { AdminStore } from '../store.js';
 import { OneTimePassword } from './OneTimePassword.js';
 import { RightsPicker, useRightLabel } from './RightsPicker.js';
 
+const NEW_LOGIN_ID = 'admin-new-user-login';
+
 export interface UsersPanelProps {
   readonly store: AdminStore;
   readonly grantable: readonly Permission[];
@@ -47,7 +49,16 @@ export function UsersPanel({ store, grantable, searchId }: UsersPanelProps) {
 
   return (
     <>
-      {oneTime === null ? null : <OneTimePassword secret={oneTime} onDone={() => store.getState().acknowledgeOneTime()} />}
+      {oneTime === null ? null : (
+        <OneTimePassword
+          secret={oneTime}
+          onDone={() => {
+            store.getState().acknowledgeOneTime();
+            // Back to where the next user is typed (or the list, when a user is open).
+            (document.getElementById(NEW_LOGIN_ID) ?? document.getElementById(searchId))?.focus();
+          }}
+        />
+      )}
       <div className="office-split">
         <section className="office-split__main office-panel" aria-label={t('admin.users.caption')}>
           <label className="office-search">
@@ -98,7 +109,7 @@ function CreateUser({ store, grantable }: { store: AdminStore; grantable: readon
       <h3 id="create-user-heading">{t('admin.create.heading')}</h3>
       <label>
         {t('admin.create.login')}
-        <input type="text" value={login} required autoComplete="off" maxLength={63} onChange={(e) => setLogin(e.target.value)} />
+        <input id={NEW_LOGIN_ID} type="text" value={login} required autoComplete="off" maxLength={63} onChange={(e) => setLogin(e.target.value)} />
       </label>
       <label>
         {t('admin.create.name')}

@@ -99,7 +99,14 @@ export function ImportReview({ store }: { store: InvoicingStore }) {
               className="office-inline"
               onSubmit={(e) => {
                 e.preventDefault();
-                void store.getState().assign(r.id, numbers[r.id] ?? '');
+                const table = e.currentTarget.closest('table');
+                void store
+                  .getState()
+                  .assign(r.id, numbers[r.id] ?? '')
+                  .then((done) => {
+                    // The row is gone: the next waiting payment's number field takes the focus.
+                    if (done) table?.querySelector<HTMLInputElement>('tbody input[type="text"]')?.focus();
+                  });
               }}
             >
               <input
