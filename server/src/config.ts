@@ -189,7 +189,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ServerConfig {
     bodyLimitBytes: 256 * 1024,
     requestTimeoutMs: 30_000,
     shutdownGraceMs: 10_000,
-    shutdownDrainMs: 3000,
+    shutdownDrainMs: 5000,
     headersTimeoutMs: 10_000,
     keepAliveTimeoutMs: 65_000,
     connectionTimeoutMs: 120_000,

@@ -5,7 +5,7 @@ import knexFactory, { type Knex } from 'knex';
 import { openDatabase, pgConnection } from '../../server/src/db/database.js';
 import { hashPassword } from '../../server/src/modules/identity/password-hash.js';
 import { createCa, issueClientCertificate, issueServerCertificate } from '../../server/src/pki/x509.js';
-import { Cleanup, dropDatabase, fmt, optionReader, percentile, request, runPgbench, startServer, UsageError, urlFor, withAdminClient, type HttpClient } from './lib.js';
+import { Cleanup, dropDatabase, fmt, optionReader, percentile, request, runPgbench, startServer, UsageError, urlFor, withAdminClient, type HttpClient, figure, type BenchOutcome, type Figures } from './lib.js';
 
 /**
  * Online entry: a box office sells and prints N tickets through the real API (sale, print job,
@@ -310,10 +310,10 @@ function helpText(): string {
 }
 
 /** `npm run bench -- entry-online`: exit 0, 1 (a correctness check failed) or 2 (usage). */
-export async function runEntryOnlineBench(argv: string[]): Promise<number> {
+export async function runEntryOnlineBench(argv: string[]): Promise<BenchOutcome> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`${helpText()}\n`);
-    return 0;
+    return { code: 0, figures: {} };
   }
   let options: EntryOnlineOptions;
   try {
@@ -321,12 +321,28 @@ export async function runEntryOnlineBench(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError) {
       console.error(`bench entry-online: ${error.message}\n\n${helpText()}`);
-      return 2;
+      return { code: 2, figures: {} };
     }
     throw error;
   }
   const out = (line = '') => process.stdout.write(`${line}\n`);
   out(`entry, online: ${options.gates} gates over HTTPS with client certificates against PostgreSQL`);
   const result = await runEntryOnline(options, out);
-  return result.ok ? 0 : 1;
+  const figures: Figures = {
+    gates: result.gates,
+    scans: result.scans,
+    admitted: result.admitted,
+    seconds: figure(result.seconds),
+    checkInsPerSecond: figure(result.checkInsPerSecond, 1),
+    p50Ms: figure(result.p50Ms),
+    p99Ms: figure(result.p99Ms),
+    singleGateP50Ms: figure(result.singleGateP50Ms),
+    singleGateP99Ms: figure(result.singleGateP99Ms),
+    scanListDownloadMs: figure(result.downloadMs, 0),
+    scanListEntries: result.downloadEntries ?? null,
+    pgbenchTps: figure(result.pgbenchTps, 1),
+    ratio: figure(result.ratio, 3),
+    ok: result.ok,
+  };
+  return { code: result.ok ? 0 : 1, figures };
 }

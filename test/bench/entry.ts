@@ -11,6 +11,7 @@ import { openScanListStore, SCAN_LIST_FILE, scanListHash, type ScanListSnapshot 
 import type { Verdict } from '../../src/shared/api/entry.js';
 import { generateBarcode } from '../../src/shared/barcode.js';
 import { createFakeSecretStore } from '../unit/main/fake-secret-store.js';
+import { figure, type BenchOutcome, type Figures } from './lib.js';
 
 /**
  * Entry control at the station, offline: building, saving and loading a scan list of N tickets (keyed
@@ -91,19 +92,20 @@ function fileSystemOf(dir: string): string {
 const quantile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
 const ms = (n: number, digits = 3): string => `${n.toFixed(digits)} ms`;
 
-export async function runEntryBench(argv: string[]): Promise<number> {
+export async function runEntryBench(argv: string[]): Promise<BenchOutcome> {
   let options: Options;
   try {
     const parsed = parse(argv);
     if (parsed === 'help') {
       process.stdout.write(`${HELP}\n`);
-      return 0;
+      return { code: 0, figures: {} };
     }
     options = parsed;
   } catch (error) {
     console.error(`bench entry: ${(error as Error).message}\n\n${HELP}`);
-    return 2;
+    return { code: 2, figures: {} };
   }
+  const figures: Figures = {};
   const out = (line = ''): void => {
     process.stdout.write(`${line}\n`);
   };
@@ -152,6 +154,7 @@ export async function runEntryBench(argv: string[]): Promise<number> {
     out(`scan list build (${options.tickets.toLocaleString('en-US')} HMAC-SHA256 keyed hashes, the server's share of a download): ${ms(buildMs, 0)}`);
     out(`scan list save (snapshot written, fsynced, renamed): ${ms(saveMs, 0)}, ${(bytes / 1e6).toFixed(1)} MB`);
     out(`scan list load (read, unseal key, index ${options.tickets.toLocaleString('en-US')} entries): ${ms(loadMs, 0)}`);
+    Object.assign(figures, { listTickets: options.tickets, listBuildMs: figure(buildMs), listSaveMs: figure(saveMs), listBytes: bytes, listLoadMs: figure(loadMs) });
 
     // Verdict alone (hash + lookup), without the journal, for scale.
     const pure: number[] = [];
@@ -163,6 +166,7 @@ export async function runEntryBench(argv: string[]): Promise<number> {
     }
     pure.sort((a, b) => a - b);
     out(`offline verdict without the journal (HMAC + lookup), per scan: p50 ${ms(quantile(pure, 0.5))}, p99 ${ms(quantile(pure, 0.99))}`);
+    Object.assign(figures, { verdictP50Ms: figure(quantile(pure, 0.5), 4), verdictP99Ms: figure(quantile(pure, 0.99), 4) });
 
     // The gate: admissions of valid codes, a share of repeats, voided, unknown and misread codes.
     const journal = await openScanJournal({ dir });
@@ -201,6 +205,7 @@ export async function runEntryBench(argv: string[]): Promise<number> {
       `offline verdict incl. durable journal write (append + fdatasync), per scan: p50 ${ms(quantile(timings, 0.5))}, p99 ${ms(quantile(timings, 0.99))}, max ${ms(timings.at(-1) ?? Number.NaN)}  (target p99 ≤ 1 ms)`,
     );
     out(`  verdicts: ${[...counts.entries()].map(([v, n]) => `${v} ${n}`).join(', ')}`);
+    Object.assign(figures, { journalVerdictP50Ms: figure(quantile(timings, 0.5), 3), journalVerdictP99Ms: figure(quantile(timings, 0.99), 3), journalVerdictMaxMs: figure(timings.at(-1), 3) });
 
     // The disk alone: the same number of journal-sized appends with fdatasync and nothing else, so the
     // share of the verdict time that is the disk's own fsync latency can be read off.
@@ -217,12 +222,14 @@ export async function runEntryBench(argv: string[]): Promise<number> {
     await baseline.close();
     bare.sort((a, b) => a - b);
     out(`disk baseline, bare append + fdatasync of a ${lineBytes}-byte line: p50 ${ms(quantile(bare, 0.5))}, p99 ${ms(quantile(bare, 0.99))}, max ${ms(bare.at(-1) ?? Number.NaN)}`);
+    Object.assign(figures, { fdatasyncP50Ms: figure(quantile(bare, 0.5), 3), fdatasyncP99Ms: figure(quantile(bare, 0.99), 3) });
   } finally {
     if (!options.keep) rmSync(dir, { recursive: true, force: true });
   }
+  figures['ok'] = failures.length === 0;
   if (failures.length > 0) {
     console.error(`wrong verdicts:\n  ${failures.join('\n  ')}`);
-    return 1;
+    return { code: 1, figures };
   }
-  return 0;
+  return { code: 0, figures };
 }

@@ -237,3 +237,21 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 export const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a');
+
+
+// ---------------------------------------------------------------------------------------------------
+// Results: every benchmark hands back its exit code and its figures; `npm run bench` without a name runs
+// them all and prints every figure as one JSON document at the end (for a dashboard).
+
+export type Figure = number | string | boolean | null;
+export interface Figures {
+  [name: string]: Figure | Figures;
+}
+
+export interface BenchOutcome {
+  code: number;
+  figures: Figures;
+}
+
+/** A figure that may be missing or not finite (n/a) as JSON: null. */
+export const figure = (n: number | undefined, digits = 2): number | null => (n === undefined || !Number.isFinite(n) ? null : Number(n.toFixed(digits)));

@@ -7,6 +7,7 @@ import { createPrintService } from '../../src/main/services/print-service.js';
 import { sampleFace, sampleSheetFaces } from '../../src/shared/ticket-sheet/sample-faces.js';
 import type { TicketFace } from '../../src/shared/ticket-sheet/ticket-face.js';
 import { benchServerSpool } from './print-server.js';
+import { figure, type BenchOutcome, type Figures } from './lib.js';
 
 /**
  * Ticket sheet rendering: ms per sheet for one sheet (cold: first render in a fresh renderer, warm:
@@ -100,12 +101,13 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   return [value, performance.now() - start];
 }
 
-export async function runPrintBench(argv: string[]): Promise<number> {
+export async function runPrintBench(argv: string[]): Promise<BenchOutcome> {
   const options = parse(argv);
   if (options === 'help') {
     console.error(HELP);
-    return 0;
+    return { code: 0, figures: {} };
   }
+  const figures: Figures = {};
   const problems: string[] = [];
   const check = (pdf: Buffer, expectedPages: number, what: string) => {
     if (pdf.subarray(0, 5).toString() !== '%PDF-') problems.push(`${what}: not a PDF`);
@@ -121,6 +123,8 @@ export async function runPrintBench(argv: string[]): Promise<number> {
   const [coldPdf, coldMs] = await timed(() => renderer.renderTickets(one));
   check(coldPdf, 1, 'cold sheet');
   out(`one sheet, cold:  ${ms(coldMs)} (+ ${ms(setupMs)} to load the fonts)`);
+  figures['sheetColdMs'] = figure(coldMs);
+  figures['fontLoadMs'] = figure(setupMs);
 
   const warm: number[] = [];
   for (let i = 0; i < options.warmRuns; i += 1) {
@@ -129,6 +133,7 @@ export async function runPrintBench(argv: string[]): Promise<number> {
     warm.push(took);
   }
   out(`one sheet, warm:  ${ms(median(warm))} median of ${options.warmRuns} (min ${ms(Math.min(...warm))})`);
+  figures['sheetWarmMedianMs'] = figure(median(warm));
 
   const tickets = options.sheets * 3;
   const faces: TicketFace[] = Array.from({ length: tickets }, (_, i) => sampleFace(301 + i));
@@ -150,7 +155,10 @@ export async function runPrintBench(argv: string[]): Promise<number> {
       `(${ms(best)} for the job; first run ${ms(firstMs / options.sheets)} per sheet; target ≤ 5 ms per sheet)`,
   );
 
-  const queue = await spoolBench(renderer, options, out, problems);
+  figures['jobSheets'] = options.sheets;
+  figures['jobMsPerSheetBest'] = figure(best / options.sheets);
+  figures['jobMsPerSheetMedian'] = figure(median(jobTimes) / options.sheets);
+  const queue = await spoolBench(renderer, options, out, problems, figures);
   if (options.serverOrders > 0) {
     try {
       const discard: Printer = {
@@ -169,17 +177,21 @@ export async function runPrintBench(argv: string[]): Promise<number> {
         `  of which (medians): issue on the server ${ms(median(result.issue))}, render ${ms(median(result.render))}, ` +
           `printer adapter (state check + hand-over) ${ms(median(result.printer))}`,
       );
+      figures['serverOrderToSpoolerMedianMs'] = figure(median(result.toSpooler));
+      figures['serverOrderToConfirmedMedianMs'] = figure(median(result.toConfirmed));
+      figures['serverIssueMedianMs'] = figure(median(result.issue));
     } catch (error) {
       problems.push(`server print: ${(error as Error).message}`);
     }
   }
 
   for (const problem of problems) console.error(`FAILED: ${problem}`);
-  return problems.length === 0 ? 0 : 1;
+  figures['ok'] = problems.length === 0;
+  return { code: problems.length === 0 ? 0 : 1, figures };
 }
 
 /** Render + `lp` hand-over of a 3-ticket job through the print service and the CUPS adapter. */
-async function spoolBench(renderer: TicketSheetRenderer, options: Options, out: (line: string) => void, problems: string[]): Promise<Printer | undefined> {
+async function spoolBench(renderer: TicketSheetRenderer, options: Options, out: (line: string) => void, problems: string[], figures: Figures): Promise<Printer | undefined> {
   if (options.printer === undefined) {
     out('render + spooler hand-over: skipped (--printer none)');
     return undefined;
@@ -204,5 +216,6 @@ async function spoolBench(renderer: TicketSheetRenderer, options: Options, out: 
     `3-ticket job, render + status check + lp until the spooler accepted it (${options.printer}): ${ms(median(times))} median of ${options.spoolRuns} ` +
       `(min ${ms(Math.min(...times))})`,
   );
+  figures['spoolThreeTicketsMedianMs'] = figure(median(times));
   return printer;
 }

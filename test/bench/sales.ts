@@ -6,7 +6,7 @@ import pg from 'pg';
 import { openDatabase, pgConnection } from '../../server/src/db/database.js';
 import { hashPassword } from '../../server/src/modules/identity/password-hash.js';
 import { createCa, issueClientCertificate, issueServerCertificate } from '../../server/src/pki/x509.js';
-import { Cleanup, dropDatabase, fmt, optionReader, percentile, request, runPgbench, startServer, UsageError, urlFor, withAdminClient, type Reply } from './lib.js';
+import { Cleanup, dropDatabase, figure, fmt, optionReader, percentile, request, runPgbench, startServer, UsageError, urlFor, withAdminClient, type BenchOutcome, type Reply } from './lib.js';
 import type { BenchServerOptions } from './sales-server.js';
 
 /**
@@ -19,7 +19,7 @@ import type { BenchServerOptions } from './sales-server.js';
 // ---------------------------------------------------------------------------------------------------
 // Options
 
-interface Options {
+export interface Options {
   clients: number;
   seats: number;
   ga: number;
@@ -65,7 +65,7 @@ const OPTION_HELP: Array<[flag: string, env: string, text: string]> = [
   ['--keep-db', 'BENCH_KEEP_DB=1', 'keep the sales database afterwards for inspection (its name is printed; drop it yourself)'],
 ];
 
-function helpText(): string {
+export function helpText(): string {
   const width = Math.max(...OPTION_HELP.map(([f]) => f.length));
   return [
     'usage: npm run bench -- sales [options]   (every option can also be set in the environment)',
@@ -80,7 +80,7 @@ function helpText(): string {
 }
 
 
-function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options | 'help' {
+export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options | 'help' {
   if (argv.includes('--help') || argv.includes('-h')) return 'help';
   const { raw, int } = optionReader(
     argv,
@@ -120,7 +120,7 @@ function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options 
 // ---------------------------------------------------------------------------------------------------
 // Set-up: tenants, event, seats, workstations, users, tills
 
-interface Client {
+export interface Client {
   index: number;
   outletId: string;
   workstationId: string;
@@ -132,7 +132,7 @@ interface Client {
   token: string;
 }
 
-interface Fixture {
+export interface Fixture {
   eventId: string;
   seatedCategoryId: string;
   gaCategoryId: string | undefined;
@@ -230,7 +230,7 @@ async function seed(admin: Knex, options: Options): Promise<Fixture> {
 // ---------------------------------------------------------------------------------------------------
 // HTTPS
 
-async function login(client: Client, port: number): Promise<void> {
+export async function login(client: Client, port: number): Promise<void> {
   const res = await request(client, port, 'POST', '/api/v1/auth/login', { login: client.login, password: PASSWORD });
   if (res.status !== 200 || typeof res.json?.token !== 'string') throw new Error(`login of ${client.login} failed: ${res.status} ${JSON.stringify(res.json)}`);
   client.token = res.json.token as string;
@@ -239,7 +239,7 @@ async function login(client: Client, port: number): Promise<void> {
 // ---------------------------------------------------------------------------------------------------
 // The rush
 
-interface RushResult {
+export interface RushResult {
   seconds: number;
   soldOut: boolean;
   orders: number;
@@ -265,7 +265,9 @@ interface Category {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function rush(fixture: Fixture, port: number, admin: Knex, options: Options, report: (line: string) => void): Promise<RushResult> {
+/** `port`: one server, or the server each client talks to (several instances on one database). */
+export async function rush(fixture: Fixture, port: number | ((client: Client) => number), admin: Knex, options: Options, report: (line: string) => void): Promise<RushResult> {
+  const portOf = typeof port === 'number' ? () => port : port;
   const seated: Category = { id: fixture.seatedCategoryId, kind: 'seated', cap: options.maxPerOrder, open: true };
   const ga: Category | undefined = fixture.gaCategoryId === undefined ? undefined : { id: fixture.gaCategoryId, kind: 'ga', cap: options.maxPerOrder, open: true };
   const result: RushResult = {
@@ -317,7 +319,7 @@ async function rush(fixture: Fixture, port: number, admin: Knex, options: Option
       const began = performance.now();
       let res: Reply;
       for (let attempt = 0; ; attempt += 1) {
-        res = await request(client, port, 'POST', '/api/v1/orders', body, { 'idempotency-key': key });
+        res = await request(client, portOf(client), 'POST', '/api/v1/orders', body, { 'idempotency-key': key });
         if (res.status !== 503 || attempt >= 50) break;
         result.busyRetries += 1;
         await sleep(5 + Math.random() * 20);
@@ -421,7 +423,7 @@ class WaitSampler {
 // ---------------------------------------------------------------------------------------------------
 // Checks
 
-interface Verification {
+export interface Verification {
   categories: Array<{ name: string; capacity: number; sold: number; valid: number }>;
   seatsSold: number;
   seatsWithTickets: number;
@@ -432,7 +434,7 @@ interface Verification {
   problems: string[];
 }
 
-async function verify(admin: Knex, fixture: Fixture, rushResult: RushResult): Promise<Verification> {
+export async function verify(admin: Knex, fixture: Fixture, rushResult: RushResult): Promise<Verification> {
   const categories = await admin.raw<{ rows: Array<{ id: string; name: string; capacity: number; sold: number; valid: number }> }>(
     `SELECT c.id, c.name, c.capacity, c.sold,
             (SELECT count(*)::int FROM tickets t WHERE t.category_id = c.id AND t.status = 'valid') AS valid
@@ -482,22 +484,61 @@ async function verify(admin: Knex, fixture: Fixture, rushResult: RushResult): Pr
 // Main
 
 
-export async function runSalesBench(argv: string[]): Promise<number> {
-  let options: Options;
+/** A fresh, migrated PostgreSQL database with the event, clients and tills; dropped by `cleanup` unless --keep-db. */
+export async function prepareSalesRun(options: Options, cleanup: Cleanup, out: (line?: string) => void): Promise<{ dbName: string; dbUrl: string; admin: Knex; fixture: Fixture; serverVersion: string; setupSeconds: number }> {
+  const t0 = performance.now();
+  const dbName = `boxoffice_bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const dbUrl = urlFor(options.pgUrl, dbName);
+  const serverVersion = await withAdminClient(options.pgUrl, async (c) => {
+    await c.query(`CREATE DATABASE ${dbName}`);
+    return (await c.query<{ v: string }>('SHOW server_version')).rows[0]?.v ?? '?';
+  });
+  if (options.keepDb) out(`keeping database ${dbName} (--keep-db)`);
+  else cleanup.add(`drop ${dbName}`, () => dropDatabase(options.pgUrl, dbName));
+
+  // Migrate as the owner (openDatabase with migrate: true), then keep only an owner connection for set-up and checks.
+  await (await openDatabase({ url: dbUrl, migrate: true, poolMax: 1 })).close();
+  const admin = knexFactory({ client: 'pg', connection: pgConnection(dbUrl), pool: { min: 0, max: 4 } });
+  cleanup.add('close owner connection', () => admin.destroy());
+
+  if (options.explainMs > 0) {
+    // Only for this database's sessions; needs a superuser (which the set-up connection is).
+    await withAdminClient(options.pgUrl, async (c) => {
+      for (const setting of [
+        `session_preload_libraries = 'auto_explain'`,
+        `auto_explain.log_min_duration = ${options.explainMs}`,
+        'auto_explain.log_analyze = on',
+        'auto_explain.log_buffers = on',
+      ]) {
+        await c.query(`ALTER DATABASE ${dbName} SET ${setting}`);
+      }
+    });
+    out(`slow statements (> ${options.explainMs} ms) go with their plans to the PostgreSQL server log`);
+  }
+  const fixture = await seed(admin, options);
+  cleanup.add('close client agents', async () => fixture.clients.forEach((c) => c.agent.destroy()));
+  await admin.raw('ANALYZE');
+  const setupSeconds = (performance.now() - t0) / 1000;
+  return { dbName, dbUrl, admin, fixture, serverVersion, setupSeconds };
+}
+
+/** The sales options from argv, or the outcome to return at once (help printed: 0; usage error: 2). */
+export function readSalesOptions(argv: readonly string[], bench: string, help: () => string): Options | BenchOutcome {
   try {
     const parsed = parseOptions(argv, process.env);
-    if (parsed === 'help') {
-      process.stdout.write(`${helpText()}\n`);
-      return 0;
-    }
-    options = parsed;
+    if (parsed !== 'help') return parsed;
+    process.stdout.write(`${help()}\n`);
+    return { code: 0, figures: {} };
   } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(`bench sales: ${error.message}\n\n${helpText()}`);
-      return 2;
-    }
-    throw error;
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`bench ${bench}: ${error.message}\n\n${help()}`);
+    return { code: 2, figures: {} };
   }
+}
+
+export async function runSalesBench(argv: string[]): Promise<BenchOutcome> {
+  const options = readSalesOptions(argv, 'sales', helpText);
+  if ('code' in options) return options;
   const out = (line = '') => process.stdout.write(`${line}\n`);
   const cleanup = new Cleanup();
   const onSignal = (signal: NodeJS.Signals) => {
@@ -508,39 +549,7 @@ export async function runSalesBench(argv: string[]): Promise<number> {
   process.once('SIGTERM', onSignal);
 
   try {
-    const t0 = performance.now();
-    const dbName = `boxoffice_bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-    const dbUrl = urlFor(options.pgUrl, dbName);
-    const serverVersion = await withAdminClient(options.pgUrl, async (c) => {
-      await c.query(`CREATE DATABASE ${dbName}`);
-      return (await c.query<{ v: string }>('SHOW server_version')).rows[0]?.v ?? '?';
-    });
-    if (options.keepDb) out(`keeping database ${dbName} (--keep-db)`);
-    else cleanup.add(`drop ${dbName}`, () => dropDatabase(options.pgUrl, dbName));
-
-    // Migrate as the owner (openDatabase with migrate: true), then keep only an owner connection for set-up and checks.
-    await (await openDatabase({ url: dbUrl, migrate: true, poolMax: 1 })).close();
-    const admin = knexFactory({ client: 'pg', connection: pgConnection(dbUrl), pool: { min: 0, max: 4 } });
-    cleanup.add('close owner connection', () => admin.destroy());
-
-    if (options.explainMs > 0) {
-      // Only for this database's sessions; needs a superuser (which the set-up connection is).
-      await withAdminClient(options.pgUrl, async (c) => {
-        for (const setting of [
-          `session_preload_libraries = 'auto_explain'`,
-          `auto_explain.log_min_duration = ${options.explainMs}`,
-          'auto_explain.log_analyze = on',
-          'auto_explain.log_buffers = on',
-        ]) {
-          await c.query(`ALTER DATABASE ${dbName} SET ${setting}`);
-        }
-      });
-      out(`slow statements (> ${options.explainMs} ms) go with their plans to the PostgreSQL server log`);
-    }
-    const fixture = await seed(admin, options);
-    cleanup.add('close client agents', async () => fixture.clients.forEach((c) => c.agent.destroy()));
-    await admin.raw('ANALYZE');
-    const setupSeconds = (performance.now() - t0) / 1000;
+    const { dbName, dbUrl, admin, fixture, serverVersion, setupSeconds } = await prepareSalesRun(options, cleanup, out);
 
     const server = await startServer(options, { url: dbUrl, poolMax: options.pool, tls: fixture.serverTls }, cleanup);
     for (let i = 0; i < fixture.clients.length; i += 16) await Promise.all(fixture.clients.slice(i, i + 16).map((c) => login(c, server.port)));
@@ -611,7 +620,26 @@ export async function runSalesBench(argv: string[]): Promise<number> {
       for (const e of result.firstErrors) out(`    ${e}`);
     }
     const ok = check.oversell === 0 && check.problems.length === 0 && result.errors.size === 0;
-    return ok ? 0 : 1;
+    return {
+      code: ok ? 0 : 1,
+      figures: {
+        clients: options.clients,
+        outlets: options.outlets,
+        seconds: figure(result.seconds, 1),
+        soldOut: result.soldOut,
+        orders: result.orders,
+        tickets: result.tickets,
+        ordersPerSecond: figure(ordersPerSecond, 1),
+        ticketsPerSecond: figure(ticketsPerSecond, 1),
+        latencyP50Ms: figure(percentile(sorted, 50), 1),
+        latencyP99Ms: figure(percentile(sorted, 99), 1),
+        busyRetries: result.busyRetries,
+        oversell: check.oversell,
+        pgbenchTps: figure(pgb.tps, 1),
+        ratioToPgbench: figure(ratio, 3),
+        ok,
+      },
+    };
   } finally {
     await cleanup.run();
     process.removeListener('SIGINT', onSignal);
