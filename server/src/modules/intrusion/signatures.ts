@@ -29,6 +29,8 @@ const SIGNATURES: ReadonlyArray<readonly [string, RegExp]> = [
 const MAX_CHECKED_LENGTH = 4096;
 const MAX_VALUES = 1000;
 const MAX_DEPTH = 20;
+// Secrets are never inspected (a password may hold any character) and never stored as a sample.
+const SECRET_KEY = /pass(?:word|phrase)?|secret|token|\bpin\b/i;
 
 export interface InjectionHit {
   signature: string;
@@ -72,7 +74,8 @@ export function inspectPath(url: string): InjectionHit | undefined {
 
 /**
  * Walks parsed query or JSON body values (strings, arrays, objects; keys too) up to a bounded number of
- * values and depth, and returns the first hit.
+ * values and depth, and returns the first hit. Values under secret-looking keys (password, token, …)
+ * are skipped: any character is allowed in a password, and its text must not end up in a sample.
  */
 export function inspectValues(value: unknown, prefix: 'query' | 'body'): InjectionHit | undefined {
   let seen = 0;
@@ -94,6 +97,7 @@ export function inspectValues(value: unknown, prefix: 'query' | 'body'): Injecti
     if (typeof node === 'object' && node !== null) {
       for (const [key, child] of Object.entries(node)) {
         seen += 1;
+        if (SECRET_KEY.test(key)) continue;
         const keySignature = matchSignature(key);
         if (keySignature !== undefined) return hit(keySignature, `${where}.${key.slice(0, 40)}`, key);
         const found = walk(child, `${where}.${key.slice(0, 40)}`, depth + 1);

@@ -77,6 +77,12 @@ describe('injection signatures', () => {
     expect(inspectValues({ '<script>': 1 }, 'body')?.signature).toBe('script_tag');
   });
 
+  it('never inspects passwords and other secrets (any character is allowed there)', () => {
+    expect(inspectValues({ login: 'anna', password: "Tor'--  <script>../" }, 'body')).toBeUndefined();
+    expect(inspectValues({ currentPassword: "' or 1=1--", newPassword: '<script>', token: '../x' }, 'body')).toBeUndefined();
+    expect(inspectValues({ login: "' or 1=1--", password: 'x' }, 'body')?.signature).toBe('sql_tautology');
+  });
+
   it('stops after a bounded number of values and depth', () => {
     const many = Array.from({ length: 2000 }, () => 'harmlos');
     many.push('<script>');
