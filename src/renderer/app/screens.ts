@@ -25,6 +25,7 @@ export interface ScreenDefinition {
 }
 
 export const SCREENS: readonly ScreenDefinition[] = [
+  { id: 'orders', titleKey: 'screen.orders', permissions: ['sales.sell'], shortcut: '2', component: lazy(() => import('../features/orders/components/OrdersScreen.js').then((m) => ({ default: m.OrdersScreen }))) },
   { id: 'sales', titleKey: 'screen.sales', permissions: ['sales.sell'], shortcut: '1', component: lazy(() => import('../features/sales/components/SalesScreen.js').then((m) => ({ default: m.SalesScreen }))) },
   { id: 'till', titleKey: 'till.title', permissions: ['sales.sell'], shortcut: '3', component: lazy(() => import('../features/till/TillRoute.js').then((m) => ({ default: m.TillRoute }))) },
   { id: 'stock', titleKey: 'stock.title', permissions: ['tickets.print', 'stock.manage'], shortcut: '4', component: lazy(() => import('../features/stock/StockRoute.js').then((m) => ({ default: m.StockRoute }))) },

@@ -13,6 +13,7 @@ import { deEntry, enEntry } from '../features/entry/messages.js';
 import { deStock, enStock } from '../features/stock/messages.js';
 import { deTill, enTill } from '../features/till/messages.js';
 import { deSales, enSales } from '../features/sales/messages.js';
+import { deOrders, enOrders } from '../features/orders/messages.js';
 import { deErrors, enErrors } from './error-messages.js';
 
 export const LANGUAGES = ['de', 'en'] as const;
@@ -49,6 +50,7 @@ export const de = {
   ...deAudit,
   ...deShell,
   ...deAuth,
+  ...deOrders,
   ...deSales,
 } satisfies Record<string, string>;
 
@@ -80,6 +82,7 @@ export const en: Messages = {
   ...enAudit,
   ...enShell,
   ...enAuth,
+  ...enOrders,
   ...enSales,
 };
 

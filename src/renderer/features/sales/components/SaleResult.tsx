@@ -5,7 +5,7 @@ import { formatEuro } from '../../../../shared/money-format.js';
 import { useI18n } from '../../../i18n/context.js';
 import type { MessageKey } from '../../../i18n/messages.js';
 import { ErrorNotice } from '../../../lib/ErrorNotice.js';
-import type { SalesStore } from '../store.js';
+import type { PrintState, SalesStore } from '../store.js';
 
 const SPOIL_REASONS: readonly SpoilReasonValue[] = SpoilReason.anyOf.map((literal) => literal.const);
 
@@ -47,9 +47,36 @@ export function SaleResult({ store, onDone }: { readonly store: SalesStore; read
 }
 
 function PrintStatus({ store, onDone }: { readonly store: SalesStore; readonly onDone: () => void }) {
-  const { t } = useI18n();
   const print = useStore(store, (state) => state.print);
   const sale = useStore(store, (state) => state.lastSale);
+  return (
+    <PrintProgress
+      print={print}
+      fileName={`Tickets-${sale?.order.orderNumber ?? ''}.pdf`}
+      onDone={onDone}
+      onConfirm={() => void store.getState().confirmPrinted()}
+      onSpoil={(reason) => void store.getState().spoilPrint(reason)}
+      onRetry={() => void store.getState().retryPrint()}
+    />
+  );
+}
+
+export interface PrintProgressProps {
+  readonly print: PrintState;
+  readonly fileName: string;
+  /** Called once the tickets count as printed (focus goes back to the search). */
+  readonly onDone: () => void;
+  readonly onConfirm: () => void;
+  readonly onSpoil: (reason: SpoilReasonValue) => void;
+  readonly onRetry: () => void;
+}
+
+/**
+ * Where a print stands. In the browser the PDF downloads at once and "printed" takes the focus, so
+ * Enter confirms; a misprint is booked as spoiled with a reason, and "print again" issues new blanks.
+ */
+export function PrintProgress({ print, fileName, onDone, onConfirm, onSpoil, onRetry }: PrintProgressProps) {
+  const { t } = useI18n();
   const document = print.state === 'confirm' ? print.document : undefined;
   const url = useDocumentUrl(document);
   const confirmButton = useRef<HTMLButtonElement>(null);
@@ -80,7 +107,7 @@ function PrintStatus({ store, onDone }: { readonly store: SalesStore; readonly o
     );
   }
   const retry = (
-    <button type="button" className="button" onClick={() => void store.getState().retryPrint()}>
+    <button type="button" className="button" onClick={onRetry}>
       {t('sales.print.retry')}
     </button>
   );
@@ -102,7 +129,6 @@ function PrintStatus({ store, onDone }: { readonly store: SalesStore; readonly o
     );
   }
   const blanks = print.job.prints.map((entry) => entry.blankNumber);
-  const fileName = `Tickets-${sale?.order.orderNumber ?? print.job.orderNumber}-${print.job.id.slice(0, 8)}.pdf`;
   return (
     <div className="print-confirm" data-testid="print-status" data-state="confirm">
       <p className="notice notice--warning">{t('sales.print.confirm', { first: Math.min(...blanks), last: Math.max(...blanks) })}</p>
@@ -111,7 +137,7 @@ function PrintStatus({ store, onDone }: { readonly store: SalesStore; readonly o
           {t('sales.print.open')}
         </a>
       )}
-      <button ref={confirmButton} type="button" className="button button--primary" onClick={() => void store.getState().confirmPrinted()}>
+      <button ref={confirmButton} type="button" className="button button--primary" onClick={onConfirm}>
         {t('sales.print.confirmButton')}
       </button>
       <label className="form__field">
@@ -129,7 +155,7 @@ function PrintStatus({ store, onDone }: { readonly store: SalesStore; readonly o
           ))}
         </select>
       </label>
-      <button type="button" className="button" onClick={() => void store.getState().spoilPrint(reason)}>
+      <button type="button" className="button" onClick={() => onSpoil(reason)}>
         {t('sales.print.spoilButton')}
       </button>
     </div>
