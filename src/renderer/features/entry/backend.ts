@@ -53,6 +53,8 @@ export interface EntryBackend {
   close(): Promise<void>;
   /** Status changes the backend learns by itself (sync rounds, lost connection). */
   onStatus(listener: (status: GateStatus) => void): () => void;
+  /** Codes read by a HID scanner in main (desktop); a keyboard-wedge scanner types into the page instead. */
+  onHardwareScan?(listener: (code: string) => void): () => void;
 }
 
 /** Live figures of an entry list, over the API on both paths. */
@@ -150,7 +152,10 @@ export interface EntryBridge {
     scan(args: { code: string }): Promise<Outcome<GateVerdictView>>;
     close(): Promise<Outcome<GateStatusView>>;
   };
-  readonly events: { entryStatus(listener: (status: GateStatusView) => void): () => void };
+  readonly events: {
+    entryStatus(listener: (status: GateStatusView) => void): () => void;
+    scannerScan(listener: (scan: { code: string }) => void): () => void;
+  };
 }
 
 const fromStatusView = (s: GateStatusView): GateStatus => ({ mode: s.mode, listAgeMs: s.listAgeMs, pendingUploads: s.pendingUploads });
@@ -178,5 +183,6 @@ export function createDesktopEntryBackend(bridge: EntryBridge, stats: EntryBacke
       await bridge.entry.close();
     },
     onStatus: (listener) => bridge.events.entryStatus((s) => listener(fromStatusView(s))),
+    onHardwareScan: (listener) => bridge.events.scannerScan((scan) => listener(scan.code)),
   };
 }

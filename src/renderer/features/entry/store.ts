@@ -181,7 +181,12 @@ export function createEntryStore(deps: EntryStoreDeps): EntryStore {
           return;
         }
         unsubscribe?.();
-        unsubscribe = deps.backend.onStatus((status) => set({ status }));
+        const offStatus = deps.backend.onStatus((status) => set({ status }));
+        const offScans = deps.backend.onHardwareScan?.((code) => void get().scan(code, false));
+        unsubscribe = () => {
+          offStatus();
+          offScans?.();
+        };
         set({ phase: 'open', openList: list, gate: name, status: opened.value, current: null, recent: [], stats: null, samples: [] });
         await get().refreshStats();
         stopStats();

@@ -50,6 +50,7 @@ function fakeBackend(answer: (code: string) => Outcome<GateVerdict> | 'defer' = 
   const scans: string[] = [];
   const deferred: Deferred[] = [];
   let statusListener: ((s: GateStatus) => void) | undefined;
+  let scanListener: ((code: string) => void) | undefined;
   const backend: EntryBackend = {
     offlineCapable: true,
     lists: async () => ({ ok: true, value: [LIST] }),
@@ -68,8 +69,14 @@ function fakeBackend(answer: (code: string) => Outcome<GateVerdict> | 'defer' = 
         statusListener = undefined;
       };
     },
+    onHardwareScan: (listener) => {
+      scanListener = listener;
+      return () => {
+        scanListener = undefined;
+      };
+    },
   };
-  return { backend, scans, deferred, pushStatus: (s: GateStatus) => statusListener?.(s) };
+  return { backend, scans, deferred, pushStatus: (s: GateStatus) => statusListener?.(s), hidScan: (code: string) => scanListener?.(code) };
 }
 
 function verdict(v: Verdict, extra: Partial<GateVerdict> = {}): GateVerdict {
@@ -162,6 +169,17 @@ describe('entry screen: keyboard wedge', () => {
     for (const ch of '87654321') fireEvent.keyDown(end, { key: ch, code: `Digit${ch}` });
     fireEvent.keyDown(end, { key: 'Enter', code: 'Enter' });
     expect(fake.scans).toEqual(['12345678']);
+  });
+
+  it('takes codes from a HID scanner in main as scans, until the entry ends', async () => {
+    const fake = fakeBackend();
+    const g = await openGate(fake.backend);
+    act(() => fake.hidScan(CODE));
+    expect(fake.scans).toEqual([CODE]);
+    await screen.findByText('EINLASS', { selector: '.entry-verdict__word' });
+    await act(async () => g.store.getState().end());
+    act(() => fake.hidScan(CODE));
+    expect(fake.scans).toEqual([CODE]);
   });
 
   it('repairs a burst typed with a French scanner layout into digits', async () => {
