@@ -42,6 +42,11 @@ import * as addBillingContact from './20261204170500_add_billing_contact.js';
 import * as createEntryLists from './20261204180000_create_entry_lists.js';
 import * as createCheckIns from './20261204180100_create_check_ins.js';
 import * as policiesEvaluatedOnce from './20261204190000_policies_evaluated_once.js';
+import * as addUserAuthSource from './20261205100000_add_user_auth_source.js';
+import * as createDirectoryConfigs from './20261205100100_create_directory_configs.js';
+import * as createDirectoryGroupMappings from './20261205100200_create_directory_group_mappings.js';
+import * as addWorkstationOwner from './20261205100300_add_workstation_owner.js';
+import * as createWorkstationSignInRules from './20261205100400_create_workstation_sign_in_rules.js';
 import * as createIntrusionSignals from './20261205110000_create_intrusion_signals.js';
 import * as createIntrusionBlocks from './20261205110100_create_intrusion_blocks.js';
 import * as createMaintenanceWindow from './20261205130000_create_maintenance_window.js';
@@ -102,6 +107,11 @@ export const migrations: readonly Migration[] = [
   { name: '20261204180000_create_entry_lists', ...createEntryLists },
   { name: '20261204180100_create_check_ins', ...createCheckIns },
   { name: '20261204190000_policies_evaluated_once', ...policiesEvaluatedOnce },
+  { name: '20261205100000_add_user_auth_source', ...addUserAuthSource },
+  { name: '20261205100100_create_directory_configs', ...createDirectoryConfigs },
+  { name: '20261205100200_create_directory_group_mappings', ...createDirectoryGroupMappings },
+  { name: '20261205100300_add_workstation_owner', ...addWorkstationOwner },
+  { name: '20261205100400_create_workstation_sign_in_rules', ...createWorkstationSignInRules },
   { name: '20261205110000_create_intrusion_signals', ...createIntrusionSignals },
   { name: '20261205110100_create_intrusion_blocks', ...createIntrusionBlocks },
   { name: '20261205130000_create_maintenance_window', ...createMaintenanceWindow },

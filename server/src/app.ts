@@ -32,6 +32,10 @@ import { createSalesService, type SalesSettings } from './modules/sales/service.
 import { tenantRoutes } from './modules/tenants/routes.js';
 import { tillRoutes } from './modules/till/routes.js';
 import { invoicingRoutes } from './modules/invoicing/routes.js';
+import { directoryRoutes } from './modules/directory/routes.js';
+import { directoryKeyFromEnv } from './modules/directory/secret.js';
+import { createDirectoryService } from './modules/directory/service.js';
+import { signInRuleRoutes } from './modules/workstations/sign-in-rule-routes.js';
 import { RATE_LIMIT_DEFAULTS, rateLimitHook, routeBodyLimit } from './modules/limits/rate-limit.js';
 import { maintenanceGuard } from './modules/maintenance/guard.js';
 import { maintenanceRoutes } from './modules/maintenance/routes.js';
@@ -67,6 +71,8 @@ export interface AppDeps {
   maintenanceCacheMs?: number;
   /** Tests replace the password check to prove when it is (not) reached. */
   verifyPassword?: (password: string, hash: string) => Promise<boolean>;
+  /** Seals the directory service accounts' passwords; defaults to BOXOFFICE_DIRECTORY_KEY from the environment. */
+  directoryKey?: Buffer | undefined;
 }
 
 export type App = FastifyInstance;
@@ -161,7 +167,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(healthRoutes, { db: deps.db, isShuttingDown: () => shuttingDown });
 
   const workstations = createWorkstationRepository();
+  const directory = createDirectoryService({ knex: deps.db.knex, clock: deps.clock, key: deps.directoryKey ?? directoryKeyFromEnv(process.env) });
   const auth = createAuthService({
+    directory,
     knex: deps.db.knex,
     clock: deps.clock,
     passwordPolicy: deps.passwordPolicy ?? createPasswordPolicy(),
@@ -191,6 +199,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(authRoutes, { auth });
       await api.register(usersRoutes, { users, auth, knex: deps.db.knex, clock: deps.clock });
       await api.register(workstationRoutes, { knex: deps.db.knex, clock: deps.clock });
+      await api.register(signInRuleRoutes, { knex: deps.db.knex, clock: deps.clock });
+      await api.register(directoryRoutes, { directory });
       await api.register(auditRoutes, { knex: deps.db.knex, clock: deps.clock });
       await api.register(tenantRoutes, { knex: deps.db.knex, clock: deps.clock });
       await api.register(eventRoutes, { knex: deps.db.knex, clock: deps.clock });

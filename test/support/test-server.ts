@@ -22,7 +22,7 @@ export interface TestServer {
 /** A real HTTPS server on a random loopback port with a fresh database and test PKI. */
 export async function startTestServer(
   backend: Backend,
-  options: { clock?: Clock; config?: Partial<AppDeps['config']>; verifyPassword?: AppDeps['verifyPassword']; printing?: AppDeps['printing']; intrusion?: AppDeps['intrusion'] } = {},
+  options: { clock?: Clock; config?: Partial<AppDeps['config']>; verifyPassword?: AppDeps['verifyPassword']; printing?: AppDeps['printing']; directoryKey?: Buffer; intrusion?: AppDeps['intrusion'] } = {},
 ): Promise<TestServer> {
   const tdb = await createTestDatabase(backend);
   const pki = await createTestPki();
@@ -46,6 +46,7 @@ export async function startTestServer(
     config: testAppConfig(options.config),
     ...(options.verifyPassword === undefined ? {} : { verifyPassword: options.verifyPassword }),
     ...(options.printing === undefined ? {} : { printing: options.printing }),
+    ...(options.directoryKey === undefined ? {} : { directoryKey: options.directoryKey }),
     ...(options.intrusion === undefined ? {} : { intrusion: options.intrusion }),
     db: tdb.db,
     clock,

@@ -6,7 +6,9 @@ import { initCa, issueServerCert, loadCa } from '../modules/ca/store.js';
 import { inTenant } from '../db/tenant-scope.js';
 import { operatorScope } from '../modules/tenants/operator-scope.js';
 import { createWorkstationRepository } from '../modules/workstations/repository.js';
-import { issueWorkstation, revokeWorkstation, type IssuedWorkstation } from '../modules/workstations/service.js';
+import { issueWorkstation, revokeWorkstation, WorkstationError, type IssuedWorkstation } from '../modules/workstations/service.js';
+import { setSignInRules } from '../modules/workstations/sign-in-rules.js';
+import { AppError } from '../errors.js';
 import type { CliContext } from './context.js';
 import { UsageError } from './usage.js';
 
@@ -14,7 +16,12 @@ export const CA_USAGE = `ca init [--cn NAME]                      create the pla
 ca server-cert                          (re)issue the server certificate for BOXOFFICE_SERVER_NAMES
 ca issue-workstation --tenant CODE --name NAME [--out DIR] [--validity-days N]
                                         issue a workstation certificate (.p12 + PEM) and register it
-ca list [--tenant CODE]                 list workstation certificates
+ca issue-user --tenant CODE --login LOGIN [--out DIR] [--validity-days N]
+                                        issue a person's certificate: they sign in only with it
+ca bind SERIAL|ID [--user LOGIN]... [--group DN]...
+                                        only these users / directory groups may sign in with the
+                                        workstation (no --user/--group: anybody of its tenant again)
+ca list [--tenant CODE]                 list workstation and user certificates
 ca revoke SERIAL|ID --reason TEXT       revoke a certificate; its sessions end at once`;
 
 export async function runCa(ctx: CliContext, args: string[]): Promise<void> {
@@ -35,13 +42,17 @@ export async function runCa(ctx: CliContext, args: string[]): Promise<void> {
       ctx.out(`server certificate for ${ctx.config.serverNames.join(', ')} (serial ${server.serialHex}, valid until ${server.notAfter.toISOString()})`);
       return;
     }
-    case 'issue-workstation': {
+    case 'issue-workstation':
+    case 'issue-user': {
       const { values } = parseArgs({
         args: rest,
-        options: { tenant: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' }, 'validity-days': { type: 'string' } },
+        options: { tenant: { type: 'string' }, name: { type: 'string' }, login: { type: 'string' }, out: { type: 'string' }, 'validity-days': { type: 'string' } },
         strict: true,
       });
-      if (values.tenant === undefined || values.name === undefined) throw new UsageError('ca issue-workstation needs --tenant CODE and --name NAME');
+      const forUser = sub === 'issue-user';
+      if (forUser ? values.tenant === undefined || values.login === undefined || values.name !== undefined : values.tenant === undefined || values.name === undefined || values.login !== undefined) {
+        throw new UsageError(forUser ? 'ca issue-user needs --tenant CODE and --login LOGIN' : 'ca issue-workstation needs --tenant CODE and --name NAME');
+      }
       const validityDays = values['validity-days'] === undefined ? undefined : Number(values['validity-days']);
       if (validityDays !== undefined && !(Number.isInteger(validityDays) && validityDays >= 1 && validityDays <= 825)) {
         throw new UsageError('--validity-days must be a whole number from 1 to 825');
@@ -50,13 +61,14 @@ export async function runCa(ctx: CliContext, args: string[]): Promise<void> {
       const db = await ctx.openDb();
       try {
         const issued = await issueWorkstation(db.knex, ca, await operatorScope(db.knex), {
-          tenantCode: values.tenant,
-          name: values.name,
+          tenantCode: values.tenant as string,
+          name: values.name ?? '',
+          ...(forUser ? { userLogin: values.login as string } : {}),
           now,
           ...(validityDays === undefined ? {} : { validityDays }),
         });
         const files = writeIssuedWorkstation(values.out ?? path.join(ctx.config.dataDir, 'issued'), issued);
-        ctx.out(`workstation ${issued.tenantCode}/${issued.workstation.name} registered (id ${issued.workstation.id}, serial ${issued.workstation.cert_serial})`);
+        ctx.out(`${forUser ? 'user certificate' : 'workstation'} ${issued.tenantCode}/${issued.workstation.name} registered (id ${issued.workstation.id}, serial ${issued.workstation.cert_serial})`);
         ctx.out(`  .p12: ${files.p12}`);
         ctx.out(`  PEM:  ${files.cert}, ${files.key} (key encrypted), CA: ${files.ca}`);
         ctx.out(`  passphrase (shown once): ${issued.passphrase}`);
@@ -71,11 +83,41 @@ export async function runCa(ctx: CliContext, args: string[]): Promise<void> {
       try {
         const rows = await inTenant(db.knex, await operatorScope(db.knex), (trx) => createWorkstationRepository().list(trx));
         const shown = values.tenant === undefined ? rows : rows.filter((r) => r.tenant_code === values.tenant);
-        ctx.out(['tenant', 'name', 'serial', 'valid until', 'status', 'id'].join('\t'));
+        ctx.out(['tenant', 'name', 'kind', 'serial', 'valid until', 'status', 'id'].join('\t'));
         for (const r of shown) {
           const status = r.revoked_at !== null ? `revoked ${r.revoked_at.toISOString()} (${r.revoked_reason ?? ''})` : r.cert_not_after < now ? 'expired' : 'active';
-          ctx.out([r.tenant_code, r.name, r.cert_serial, r.cert_not_after.toISOString(), status, r.id].join('\t'));
+          ctx.out([r.tenant_code, r.name, r.kind, r.cert_serial, r.cert_not_after.toISOString(), status, r.id].join('\t'));
         }
+      } finally {
+        await db.close();
+      }
+      return;
+    }
+    case 'bind': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { user: { type: 'string', multiple: true }, group: { type: 'string', multiple: true } },
+        allowPositionals: true,
+        strict: true,
+      });
+      const key = positionals[0];
+      if (key === undefined || positionals.length !== 1) throw new UsageError('ca bind needs exactly one SERIAL or ID');
+      const db = await ctx.openDb();
+      try {
+        const view = await inTenant(db.knex, await operatorScope(db.knex), async (trx) => {
+          const ws = await createWorkstationRepository().findBySerialOrId(trx, key);
+          if (ws === undefined) throw new WorkstationError('WORKSTATION_NOT_FOUND', `no workstation with id or serial "${key}"`);
+          const logins = (values.user ?? []).map((l) => l.trim().toLowerCase());
+          const found = await trx('users').where({ tenant_id: ws.tenant_id }).whereIn('login', logins).select<Array<{ id: string; login: string }>>('id', 'login');
+          const missing = logins.filter((l) => !found.some((u) => u.login === l));
+          if (missing.length > 0) throw new WorkstationError('USER_NOT_FOUND', `no user ${missing.map((m) => `"${m}"`).join(', ')} in the workstation's tenant`);
+          return setSignInRules(trx, { workstationId: ws.id, userIds: found.map((u) => u.id), groupDns: values.group ?? [], actor: null, now });
+        });
+        ctx.out(view.restricted ? `sign-in limited to ${view.userIds.length} user(s) and ${view.groupDns.length} group(s)${view.groupDns.map((g) => `\n  group ${g}`).join('')}` : 'no sign-in rules: every user of the tenant may sign in');
+      } catch (error) {
+        // The route's coded errors (user certificate, malformed DN) as one line.
+        if (error instanceof AppError) throw new UsageError(error.message);
+        throw error;
       } finally {
         await db.close();
       }

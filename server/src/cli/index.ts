@@ -5,6 +5,7 @@ import { AUDIT_USAGE, runAudit } from './audit.js';
 import { BACKUP_USAGE, runBackup } from './backup.js';
 import { MAINTENANCE_USAGE, runMaintenance } from './maintenance.js';
 import { runCa, CA_USAGE } from './ca.js';
+import { DIRECTORY_USAGE, runDirectory } from './directory.js';
 import { createCliContext } from './context.js';
 import { runDemoSeed, runStart } from './start.js';
 import { UsageError } from './usage.js';
@@ -14,6 +15,7 @@ start [--demo]                          set up (outside production), migrate and
 migrate                                 apply pending database migrations
 demo                                    create demo tenants, users and workstation certificates
 ${CA_USAGE}
+${DIRECTORY_USAGE}
 ${AUDIT_USAGE}
 ${BACKUP_USAGE}
 ${MAINTENANCE_USAGE}`;
@@ -33,6 +35,10 @@ const ONE_LINE_ERRORS = new Set([
   'WORKSTATION_NAME_TAKEN',
   'WORKSTATION_NOT_FOUND',
   'WORKSTATION_ALREADY_REVOKED',
+  'USER_NOT_FOUND',
+  'DIRECTORY_UNAVAILABLE',
+  'DIRECTORY_MISCONFIGURED',
+  'DIRECTORY_NOT_CONFIGURED',
   'PKCS12_WEAK_PASSPHRASE',
   'NO_OPERATOR',
   'NETWORK_CONFIG_INVALID',
@@ -87,6 +93,8 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     case 'audit':
       return runAudit(ctx, rest);
+    case 'directory':
+      return runDirectory(ctx, rest);
     case 'backup':
       return runBackup(ctx, rest);
     case 'maintenance':

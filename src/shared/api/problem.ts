@@ -22,6 +22,15 @@ export const ErrorCode = {
   blockNotActive: 'BLOCK_NOT_ACTIVE',
   databaseUnavailable: 'DATABASE_UNAVAILABLE',
   internal: 'INTERNAL',
+  // Directory (LDAP / Active Directory) sign-in: never a fallback to a weaker check.
+  directoryUnavailable: 'DIRECTORY_UNAVAILABLE',
+  directoryMisconfigured: 'DIRECTORY_MISCONFIGURED',
+  directoryNotConfigured: 'DIRECTORY_NOT_CONFIGURED',
+  directoryConfigInvalid: 'DIRECTORY_CONFIG_INVALID',
+  passwordManagedByDirectory: 'PASSWORD_MANAGED_BY_DIRECTORY',
+  // Certificates bound to people: a workstation that names who may sign in, a person's own certificate.
+  certificateNotForUser: 'CERTIFICATE_NOT_FOR_USER',
+  userCertificateRequired: 'USER_CERTIFICATE_REQUIRED',
   // Operations: per-route request limits (429) and the maintenance window that stops sales (503).
   rateLimited: 'RATE_LIMITED',
   maintenance: 'MAINTENANCE',

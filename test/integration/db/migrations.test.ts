@@ -521,6 +521,86 @@ const specs: Record<string, (db: Knex) => Promise<void>> = {
     expect(plan).not.toMatch(/app_may_sell|app_visible_tenant/);
     expect(plan).toMatch(/hashed SubPlan|InitPlan/);
   },
+  '20261205100000_add_user_auth_source': async (db) => {
+    const dn = 'uid=dirk,ou=people,dc=example,dc=test';
+    await db('users').insert({ tenant_id: tenantId, display_name: 'D', password_hash: '!directory', login: 'dirk', auth_source: 'directory', directory_dn: dn });
+    expect(await db('users').where({ login: 'anna' }).first('auth_source', 'directory_dn', 'directory_disabled')).toEqual({ auth_source: 'local', directory_dn: null, directory_disabled: false });
+    await expectRejects(db, (t) => t('users').insert({ tenant_id: tenantId, display_name: 'E', password_hash: 'x', login: 'erna', auth_source: 'directory' }), /users_directory_fields/);
+    await expectRejects(db, (t) => t('users').insert({ tenant_id: tenantId, display_name: 'E', password_hash: 'x', login: 'erna', auth_source: 'ldap' }), /check/i);
+    // Only the directory's own disabling is marked, and only on a disabled directory user.
+    await expectRejects(db, (t) => t('users').where({ login: 'dirk' }).update({ directory_disabled: true }), /users_directory_fields/);
+    await db('users').where({ login: 'dirk' }).update({ directory_disabled: true, disabled_at: new Date() });
+  },
+  '20261205100100_create_directory_configs': async (db) => {
+    const config = {
+      tenant_id: tenantId,
+      enabled: true,
+      url: 'ldaps://ldap.example.test:636',
+      start_tls: false,
+      ca_cert_pem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----',
+      bind_dn: 'cn=svc,dc=example,dc=test',
+      bind_password_enc: 'v1.abc.def',
+      base_dn: 'dc=example,dc=test',
+      user_filter: '(objectClass=person)',
+      login_attribute: 'uid',
+      display_name_attribute: 'cn',
+      group_base_dn: 'dc=example,dc=test',
+      group_filter: '(member={dn})',
+      timeout_ms: 5000,
+      updated_at: new Date(),
+    };
+    await expectRejects(db, (t) => t('directory_configs').insert({ ...config, url: 'ldap://ldap.example.test' }), /directory_configs_check/);
+    await expectRejects(db, (t) => t('directory_configs').insert({ ...config, url: 'ldaps://ldap.example.test/dc=x' + String.fromCharCode(63) + 'uid' }), /url_check/);
+    await expectRejects(db, (t) => t('directory_configs').insert({ ...config, bind_password_enc: 'service-Secret-1' }), /bind_password_enc_check/);
+    await expectRejects(db, (t) => t('directory_configs').insert({ ...config, group_filter: '(member=x)' }), /group_filter_check/);
+    await db('directory_configs').insert({ ...config, url: 'ldap://ldap.example.test:389', start_tls: true });
+    const outlet = await outletId(db);
+    await db.raw('SET LOCAL ROLE boxoffice_app');
+    await db.raw(`SELECT set_config('app.tenant_id', ?, true)`, [outlet]);
+    expect(await db('directory_configs').count('* as n')).toEqual([{ n: 0 }]);
+    await db.raw(`SELECT set_config('app.tenant_id', ?, true)`, [tenantId]);
+    expect(await db('directory_configs').pluck('url')).toEqual(['ldap://ldap.example.test:389']);
+  },
+  '20261205100200_create_directory_group_mappings': async (db) => {
+    const mapping = { tenant_id: tenantId, group_dn: 'cn=clerks,dc=example,dc=test', permission: 'sales.sell', granted_at: new Date() };
+    // A mapping needs the tenant's directory.
+    await expectRejects(db, (t) => t('directory_group_mappings').insert(mapping), /foreign key/);
+    await db('directory_configs').insert({
+      tenant_id: tenantId, enabled: true, url: 'ldaps://ldap.example.test', start_tls: false, ca_cert_pem: '-----BEGIN CERTIFICATE-----x', bind_dn: 'cn=svc', bind_password_enc: 'v1.a.b',
+      base_dn: 'dc=x', user_filter: '(uid=*)', login_attribute: 'uid', display_name_attribute: 'cn', group_base_dn: 'dc=x', group_filter: '(member={dn})', timeout_ms: 1000, updated_at: new Date(),
+    });
+    await db('directory_group_mappings').insert(mapping);
+    await expectRejects(db, (t) => t('directory_group_mappings').insert(mapping), /unique|duplicate/i);
+    await expectRejects(db, (t) => t('directory_group_mappings').insert({ ...mapping, permission: 'Sales Sell' }), /check/i);
+    await db.raw('SET LOCAL ROLE boxoffice_app');
+    await db.raw(`SELECT set_config('app.tenant_id', ?, true)`, [promoterId]);
+    expect(await db('directory_group_mappings').count('* as n')).toEqual([{ n: 0 }]);
+  },
+  '20261205100300_add_workstation_owner': async (db) => {
+    const { user } = await userAndWs(db);
+    expect(await db('workstations').where({ cert_serial: 'aa02' }).first('kind', 'user_id')).toEqual({ kind: 'workstation', user_id: null });
+    const cert = { tenant_id: tenantId, name: 'user:anna', cert_serial: 'dd04', cert_fingerprint: 'd'.repeat(64), cert_not_after: new Date('2030-01-01') };
+    await expectRejects(db, (t) => t('workstations').insert({ ...cert, kind: 'user' }), /workstations_owner_kind/);
+    await expectRejects(db, (t) => t('workstations').insert({ ...cert, user_id: user }), /workstations_owner_kind/);
+    // The owner belongs to the certificate's tenant.
+    await expectRejects(db, (t) => t('workstations').insert({ ...cert, tenant_id: promoterId, kind: 'user', user_id: user }), /workstations_owner_fk/);
+    await db('workstations').insert({ ...cert, kind: 'user', user_id: user });
+  },
+  '20261205100400_create_workstation_sign_in_rules': async (db) => {
+    const { user, ws } = await userAndWs(db);
+    const rule = { tenant_id: tenantId, workstation_id: ws, created_at: new Date() };
+    await expectRejects(db, (t) => t('workstation_sign_in_rules').insert(rule), /check/i);
+    await expectRejects(db, (t) => t('workstation_sign_in_rules').insert({ ...rule, user_id: user, group_dn: 'cn=g' }), /check/i);
+    await db('workstation_sign_in_rules').insert({ ...rule, user_id: user });
+    await db('workstation_sign_in_rules').insert({ ...rule, group_dn: 'cn=clerks,dc=example,dc=test' });
+    await expectRejects(db, (t) => t('workstation_sign_in_rules').insert({ ...rule, user_id: user }), /unique|duplicate/i);
+    await expectRejects(db, (t) => t('workstation_sign_in_rules').insert({ ...rule, tenant_id: promoterId, group_dn: 'cn=x' }), /foreign key/);
+    await db.raw('SET LOCAL ROLE boxoffice_app');
+    await db.raw(`SELECT set_config('app.tenant_id', ?, true)`, [promoterId]);
+    expect(await db('workstation_sign_in_rules').count('* as n')).toEqual([{ n: 0 }]);
+    await db.raw(`SELECT set_config('app.tenant_id', ?, true)`, [tenantId]);
+    expect(await db('workstation_sign_in_rules').count('* as n')).toEqual([{ n: 2 }]);
+  },
   '20261205110000_create_intrusion_signals': async (db) => {
     await db.raw('SET LOCAL ROLE boxoffice_app');
     const signal = { at: new Date('2027-01-01T00:00:00Z'), source: '192.0.2.7', kind: 'scan', detail: '404 GET /wp-admin' };

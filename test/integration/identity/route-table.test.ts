@@ -17,6 +17,7 @@ import { startTestServer, type TestServer } from '../../support/test-server.js';
 const ALL: Permission[] = PERMISSIONS.filter((p) => p !== 'tenants.manage');
 // Bodies that pass the schema of routes with required fields, so that the request reaches the id check.
 const VALID_BODIES: Record<string, unknown> = {
+  'PUT /api/v1/workstations/:workstationId/sign-in-rules': { userIds: [], groupDns: [] },
   'POST /api/v1/events/:eventId/status': { status: 'cancelled' },
   'POST /api/v1/events/:eventId/categories': { name: 'Test', priceCents: 100, capacity: 1 },
   'POST /api/v1/events/:eventId/categories/:categoryId/variants': { name: 'Test', priceCents: 100 },

@@ -14,6 +14,11 @@ export interface UserRow {
   created_at: Date;
   updated_at: Date;
   lockout_reset_at: Date | null;
+  /** 'directory': the password is checked by the tenant's directory (modules/directory), never here. */
+  auth_source: 'local' | 'directory';
+  directory_dn: string | null;
+  /** Disabled by the directory (sign-in or sync), which may enable the user again; not by an administrator. */
+  directory_disabled: boolean;
 }
 
 export interface NewUser {

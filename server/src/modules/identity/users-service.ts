@@ -4,7 +4,7 @@ import type { Clock } from '../../clock.js';
 import { inTenant, type TenantScope } from '../../db/tenant-scope.js';
 import { AppError, notFound } from '../../errors.js';
 import { appendActorAudit } from '../audit/repository.js';
-import type { AuthService, CallerWorkstation } from './auth-service.js';
+import { passwordManagedByDirectory, type AuthService, type CallerWorkstation } from './auth-service.js';
 import { generateInitialPassword, INITIAL_PASSWORD_VALIDITY_MS } from './initial-password.js';
 import { hashPassword } from './password-hash.js';
 import { createPermissionRepository } from './permissions-repository.js';
@@ -36,6 +36,16 @@ export function actorScope(actor: Actor, tenantKind: string): TenantScope {
   return { tenantId: actor.tenantId, includeChildren: tenantKind === 'operator' && actor.permissions.has('tenants.manage') };
 }
 
+/** A grantor can only hand out rights it holds itself; tenants.manage never leaves the operator. */
+export function assertGrantable(actor: Pick<Actor, 'permissions'>, targetTenantKind: string, wanted: readonly Permission[]): void {
+  const lacking = wanted.filter((p) => !actor.permissions.has(p));
+  if (lacking.length > 0) throw new AppError(403, 'GRANT_EXCEEDS_OWN_RIGHTS', `You cannot grant rights you do not hold: ${lacking.join(', ')}.`);
+  const operatorOnly = wanted.find((p) => OPERATOR_ONLY_PERMISSIONS.has(p));
+  if (targetTenantKind !== 'operator' && operatorOnly !== undefined) {
+    throw new AppError(403, 'GRANT_NOT_ALLOWED', `${operatorOnly} can only be granted to operator staff.`);
+  }
+}
+
 export function createUsersService(deps: { knex: Knex; clock: Clock; auth: AuthService }) {
   const users = createUserRepository();
   const perms = createPermissionRepository();
@@ -50,16 +60,6 @@ export function createUsersService(deps: { knex: Knex; clock: Clock; auth: AuthS
     permissions: p,
     createdAt: u.created_at.toISOString(),
   });
-
-  /** A grantor can only hand out rights it holds itself; tenants.manage never leaves the operator. */
-  function assertGrantable(actor: Actor, targetTenantKind: string, wanted: readonly Permission[]): void {
-    const lacking = wanted.filter((p) => !actor.permissions.has(p));
-    if (lacking.length > 0) throw new AppError(403, 'GRANT_EXCEEDS_OWN_RIGHTS', `You cannot grant rights you do not hold: ${lacking.join(', ')}.`);
-    const operatorOnly = wanted.find((p) => OPERATOR_ONLY_PERMISSIONS.has(p));
-    if (targetTenantKind !== 'operator' && operatorOnly !== undefined) {
-      throw new AppError(403, 'GRANT_NOT_ALLOWED', `${operatorOnly} can only be granted to operator staff.`);
-    }
-  }
 
   async function loadTarget(trx: Knex.Transaction, userId: string): Promise<{ user: UserRow; tenantKind: string }> {
     const user = await users.findById(trx, userId);
@@ -171,6 +171,7 @@ export function createUsersService(deps: { knex: Knex; clock: Clock; auth: AuthS
       const expiresAt = new Date(now.getTime() + INITIAL_PASSWORD_VALIDITY_MS);
       return inTenant(deps.knex, scope, async (trx) => {
         const { user } = await loadTarget(trx, userId);
+        if (user.auth_source === 'directory') throw passwordManagedByDirectory();
         await trx('password_history').insert({ tenant_id: user.tenant_id, user_id: user.id, password_hash: user.password_hash, created_at: now });
         await users.update(trx, user.id, { password_hash: passwordHash, must_change_password: true, initial_password_expires_at: expiresAt, lockout_reset_at: now, updated_at: now });
         await deps.auth.endSessions(trx, { userId: user.id }, 'password_changed', { userId: actor.userId, workstation: actor.workstation }, now);

@@ -12,6 +12,9 @@ export interface WorkstationRow {
   revoked_at: Date | null;
   revoked_reason: string | null;
   created_at: Date;
+  /** 'user': a person's certificate (user_id is its owner). */
+  kind: 'workstation' | 'user';
+  user_id: string | null;
 }
 
 export interface WorkstationWithTenant extends WorkstationRow {
@@ -26,6 +29,8 @@ export interface NewWorkstation {
   certSerial: string;
   certFingerprint: string;
   certNotAfter: Date;
+  /** A person's certificate: its owner. */
+  userId?: string;
 }
 
 /** knex only; every method takes the connection or transaction to run on. */
@@ -55,6 +60,7 @@ export function createWorkstationRepository() {
           cert_serial: input.certSerial,
           cert_fingerprint: input.certFingerprint,
           cert_not_after: input.certNotAfter,
+          ...(input.userId === undefined ? {} : { kind: 'user', user_id: input.userId }),
         })
         .returning<WorkstationRow[]>('*');
       if (row === undefined) throw new Error('insert returned no row');

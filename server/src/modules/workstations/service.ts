@@ -12,7 +12,7 @@ export const WORKSTATION_CERT_VALIDITY_DAYS = 825;
 
 export class WorkstationError extends Error {
   constructor(
-    readonly code: 'TENANT_NOT_FOUND' | 'WORKSTATION_NAME_TAKEN' | 'WORKSTATION_NOT_FOUND' | 'WORKSTATION_ALREADY_REVOKED',
+    readonly code: 'TENANT_NOT_FOUND' | 'USER_NOT_FOUND' | 'WORKSTATION_NAME_TAKEN' | 'WORKSTATION_NOT_FOUND' | 'WORKSTATION_ALREADY_REVOKED',
     message: string,
   ) {
     super(message);
@@ -37,21 +37,32 @@ export interface Actor {
   sourceIp?: string | null;
 }
 
+/** The name under which a person's certificate is listed (one live certificate per person). */
+export const userCertificateName = (login: string): string => `user:${login}`;
+
 /**
  * Issues a workstation certificate for a tenant and registers it, with its audit row, in one
  * transaction. The key pair is made here and leaves only inside the passphrase-protected .p12/PEM.
+ * With `userLogin` it is a person's certificate instead (kind 'user', the person's login as its name):
+ * that person may then sign in only with it, and it signs in nobody else.
  */
 export async function issueWorkstation(
   knex: Knex,
   ca: CaMaterialPair,
   scope: TenantScope,
-  input: { tenantCode: string; name: string; now: Date; validityDays?: number; passphrase?: string; actor?: Actor },
+  input: { tenantCode: string; name: string; now: Date; validityDays?: number; passphrase?: string; actor?: Actor; userLogin?: string },
 ): Promise<IssuedWorkstation> {
   const tenants = createTenantRepository();
   const workstations = createWorkstationRepository();
-  const name = input.name.trim();
   const tenant = await inTenant(knex, scope, (trx) => tenants.findByCode(trx, input.tenantCode));
   if (tenant === undefined) throw new WorkstationError('TENANT_NOT_FOUND', `no tenant with code "${input.tenantCode}"`);
+  let owner: { id: string; login: string } | undefined;
+  if (input.userLogin !== undefined) {
+    const login = input.userLogin.trim().toLowerCase();
+    owner = await inTenant(knex, scope, (trx) => trx('users').where({ tenant_id: tenant.id, login }).first<{ id: string; login: string } | undefined>('id', 'login'));
+    if (owner === undefined) throw new WorkstationError('USER_NOT_FOUND', `tenant ${tenant.code} has no user "${login}"`);
+  }
+  const name = owner === undefined ? input.name.trim() : userCertificateName(owner.login);
 
   const cert = await issueClientCertificate(ca, {
     commonName: name,
@@ -59,7 +70,7 @@ export async function issueWorkstation(
     organizationalUnit: tenant.code,
     validityDays: input.validityDays ?? WORKSTATION_CERT_VALIDITY_DAYS,
     now: input.now,
-    kind: 'workstation',
+    kind: owner === undefined ? 'workstation' : 'user',
   });
   const passphrase = input.passphrase ?? generatePassphrase();
   const p12 = buildPkcs12({ keyPem: cert.keyPem, certPem: cert.certPem, chainPems: [ca.certPem], passphrase, friendlyName: `${tenant.code}/${name}` });
@@ -67,13 +78,14 @@ export async function issueWorkstation(
 
   const workstation = await inTenant(knex, scope, async (trx) => {
     const live = await trx('workstations').where({ tenant_id: tenant.id, name }).whereNull('revoked_at').first<{ id: string } | undefined>('id');
-    if (live !== undefined) throw new WorkstationError('WORKSTATION_NAME_TAKEN', `tenant ${tenant.code} already has a live workstation "${name}"; revoke it first`);
+    if (live !== undefined) throw new WorkstationError('WORKSTATION_NAME_TAKEN', `tenant ${tenant.code} already has a live certificate "${name}"; revoke it first`);
     const row = await workstations.insert(trx, {
       tenantId: tenant.id,
       name,
       certSerial: cert.serialHex,
       certFingerprint: cert.fingerprint256,
       certNotAfter: cert.notAfter,
+      ...(owner === undefined ? {} : { userId: owner.id }),
     });
     await appendAudit(trx, {
       tenantId: tenant.id,
@@ -81,10 +93,10 @@ export async function issueWorkstation(
       actorUserId: input.actor?.userId ?? null,
       workstationId: input.actor?.workstationId ?? null,
       sourceIp: input.actor?.sourceIp ?? null,
-      action: 'workstation.issue',
+      action: owner === undefined ? 'workstation.issue' : 'workstation.issue_user',
       entity: 'workstation',
       entityId: row.id,
-      details: { name, serial: cert.serialHex, fingerprint: cert.fingerprint256, notAfter: cert.notAfter.toISOString() },
+      details: { name, serial: cert.serialHex, fingerprint: cert.fingerprint256, notAfter: cert.notAfter.toISOString(), ...(owner === undefined ? {} : { userId: owner.id }) },
     });
     return row;
   });
