@@ -242,6 +242,24 @@ for (const backend of testBackends()) {
       }
     });
 
+    it('names IPv4 clients of a dual-stack listener by their IPv4 address (not ::ffff:…), also for the allow list', async () => {
+      const dual: App = await buildApp({ config: testAppConfig(), db: server.tdb.db, clock, intrusion: SETTINGS, tls: { cert: server.pki.server.certPem, key: server.pki.server.keyPem, ca: server.pki.ca.certPem } });
+      await dual.listen({ host: '::', port: 0 });
+      const other = { port: (dual.server.address() as net.AddressInfo).port, pki: server.pki };
+      try {
+        const from = '127.0.0.23';
+        for (let i = 0; i < 10; i += 1) expect(statusOf(await attempt(other, from, `/phpmyadmin/${i}`))).toBe(404);
+        expect(statusOf(await attempt(other, from, '/health/live'))).toBe('refused');
+        expect((await blocksOf(from)).map((b) => b.trigger)).toEqual(['scan']);
+        expect(await blocksOf(`::ffff:${from}`)).toEqual([]);
+        // 127.0.0.64/28 is allowed as IPv4; its clients arrive as ::ffff:127.0.0.66 here.
+        for (let i = 0; i < 15; i += 1) expect(statusOf(await attempt(other, '127.0.0.66', `/phpmyadmin/${i}`))).toBe(404);
+        expect(await signalCount('127.0.0.66')).toBe(0);
+      } finally {
+        await dual.close();
+      }
+    });
+
     it('shows operators the blocks and why, lets them lift one, audits it; nobody else sees blocks', async () => {
       const list = await operator.request('GET', '/api/v1/intrusion/blocks');
       expect(list.status).toBe(200);
