@@ -1,7 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import path from 'node:path';
 import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { buildApp, type App, type AppDeps } from '../../../server/src/app.js';
 import { fixedClock } from '../../../server/src/clock.js';
 import { openDatabase, type Database } from '../../../server/src/db/database.js';
@@ -9,6 +12,7 @@ import { INTRUSION_CONFIG_DEFAULTS } from '../../../server/src/modules/intrusion
 import { createIntrusionService } from '../../../server/src/modules/intrusion/service.js';
 import { testAppConfig } from '../../support/app-config.js';
 import { testBackends } from '../../support/backends.js';
+import { runCli } from '../../support/cli.js';
 import { httpsRequest, tlsHandshake, type HttpsResult } from '../../support/https.js';
 import { createUser, loginAs, type ApiClient } from '../../support/identity.js';
 import type { KeyPair } from '../../support/pki.js';
@@ -290,6 +294,26 @@ for (const backend of testBackends()) {
       expect(await scan('127.0.0.11', 1, '/nochmal')).toEqual([404]);
       const active = await operator.request('GET', '/api/v1/intrusion/blocks?state=active&source=127.0.0.11');
       expect(active.json).toEqual([]);
+    });
+
+    it.runIf(backend === 'postgres')('lists and lifts blocks on the command line (the way back in for a blocked operator)', async () => {
+      const from = '127.0.0.24';
+      await scan(from, 10);
+      const [block] = await blocksOf(from);
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'boxoffice-intrusion-cli-'));
+      onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+      const env = { DATABASE_URL: server.tdb.url!, BOXOFFICE_DATA_DIR: dataDir };
+      const list = await runCli(['intrusion', 'list'], env);
+      expect(list.code, list.stderr).toBe(0);
+      expect(list.stdout).toMatch(new RegExp(`${block!.id}  ${from.replaceAll('.', '\\.')}  ACTIVE  scan \\(level 0; scan 10\\)`));
+      expect((await runCli(['intrusion', 'lift', block!.id], env)).code).toBe(2);
+      const lifted = await runCli(['intrusion', 'lift', block!.id, '--reason', 'Kasse im Büro'], env);
+      expect(lifted.code, lifted.stderr).toBe(0);
+      const again = await runCli(['intrusion', 'lift', block!.id, '--reason', 'Kasse im Büro'], env);
+      expect({ code: again.code, stderr: again.stderr.trim() }).toEqual({ code: 1, stderr: 'boxoffice: This block has already ended or been lifted.' });
+      const audit = await server.tdb.asAdmin((db) => db('audit_log').where({ action: 'intrusion.unblock', entity_id: block!.id }).select('tenant_id', 'actor_user_id', 'details'));
+      expect(audit).toEqual([{ tenant_id: server.tenants.operator, actor_user_id: null, details: expect.objectContaining({ source: from, reason: 'Kasse im Büro', via: `cli (${userInfo().username})` }) }]);
+      await eventually(async () => statusOf(await attempt(server, from, '/health/live')) === 200, 'the lift from the command line');
     });
 
     it('lets blocks expire and escalates repeat offenders: 15 min, 1 h, 24 h, 24 h', async () => {

@@ -102,7 +102,7 @@ export function createIntrusionRepository() {
       return db('intrusion_blocks').where({ id }).forUpdate().first<BlockRow | undefined>();
     },
 
-    async liftBlock(db: Db, id: string, lift: { at: Date; by: string; reason: string }): Promise<BlockRow> {
+    async liftBlock(db: Db, id: string, lift: { at: Date; by: string | null; reason: string }): Promise<BlockRow> {
       const [row] = await db('intrusion_blocks').where({ id }).update({ lifted_at: lift.at, lifted_by: lift.by, lift_reason: lift.reason }).returning<BlockRow[]>('*');
       return row as BlockRow;
     },

@@ -69,7 +69,7 @@ export const intrusionRoutes: FastifyPluginAsyncTypebox<{ intrusion: IntrusionSe
     async (request) => {
       if (!isOperator(request)) throw notFound('Block');
       const { actor } = actorOf(request);
-      const row = await intrusion.lift(actor, request.params.blockId, request.body.reason);
+      const row = await intrusion.lift({ kind: 'user', actor }, request.params.blockId, request.body.reason);
       return view(row, clock.now());
     },
   );

@@ -27,6 +27,9 @@ export interface IntrusionDeps {
   log: IntrusionLog;
 }
 
+/** Who lifts a block: an operator user through the API, or an OS user on the server's command line. */
+export type LiftActor = { kind: 'user'; actor: AuditActor } | { kind: 'cli'; osUser: string };
+
 interface CachedBlock {
   id: string;
   until: number;
@@ -218,22 +221,28 @@ export function createIntrusionService(deps: IntrusionDeps) {
       return { block, recentSignals: await repo.recentSignals(deps.knex, block.source, 100) };
     },
 
-    /** An operator lifts a block before its end; audited on the operator's chain with the reason. */
-    async lift(actor: AuditActor, id: string, reason: string): Promise<BlockRow> {
+    /**
+     * An operator lifts a block before its end, through the API (a logged-in operator user) or on the
+     * server's command line (this OS user); audited on the operator's chain with the reason either way.
+     */
+    async lift(by: LiftActor, id: string, reason: string): Promise<BlockRow> {
       const now = deps.clock.now();
-      const row = await inTenant(deps.knex, { tenantId: actor.tenantId }, async (trx) => {
+      const tenantId = by.kind === 'user' ? by.actor.tenantId : await operatorTenantId();
+      const row = await inTenant(deps.knex, { tenantId }, async (trx) => {
         const current = await repo.lockBlock(trx, id);
         if (current === undefined) throw notFound('Block');
         if (current.lifted_at !== null || current.blocked_until.getTime() <= now.getTime()) {
           throw new AppError(409, ErrorCode.blockNotActive, 'This block has already ended or been lifted.');
         }
-        const lifted = await repo.liftBlock(trx, id, { at: now, by: actor.userId, reason });
-        await appendActorAudit(trx, actor, now, {
+        const lifted = await repo.liftBlock(trx, id, { at: now, by: by.kind === 'user' ? by.actor.userId : null, reason });
+        const entry = {
           action: 'intrusion.unblock',
           entity: 'intrusion_block',
           entityId: id,
-          details: { source: current.source, trigger: current.trigger, level: current.level, blockedUntil: current.blocked_until.toISOString(), reason },
-        });
+          details: { source: current.source, trigger: current.trigger, level: current.level, blockedUntil: current.blocked_until.toISOString(), reason, via: by.kind === 'user' ? 'api' : `cli (${by.osUser})` },
+        };
+        if (by.kind === 'user') await appendActorAudit(trx, by.actor, now, entry);
+        else await appendAudit(trx, { ...entry, tenantId, at: now });
         return lifted;
       });
       setCached(row.source, undefined);
