@@ -7,6 +7,7 @@ import { MAINTENANCE_USAGE, runMaintenance } from './maintenance.js';
 import { runCa, CA_USAGE } from './ca.js';
 import { DIRECTORY_USAGE, runDirectory } from './directory.js';
 import { createCliContext } from './context.js';
+import { INTRUSION_USAGE, runIntrusion } from './intrusion.js';
 import { runDemoSeed, runStart } from './start.js';
 import { UsageError } from './usage.js';
 
@@ -18,7 +19,8 @@ ${CA_USAGE}
 ${DIRECTORY_USAGE}
 ${AUDIT_USAGE}
 ${BACKUP_USAGE}
-${MAINTENANCE_USAGE}`;
+${MAINTENANCE_USAGE}
+${INTRUSION_USAGE}`;
 
 // Errors that are expected in operation and explained by their message: shown as one line, no stack.
 const ONE_LINE_ERRORS = new Set([
@@ -53,6 +55,8 @@ const ONE_LINE_ERRORS = new Set([
   'BACKUP_TARGET_NOT_EMPTY',
   'BACKUP_MISMATCH',
   'MAINTENANCE_WINDOW_INVALID',
+  'NOT_FOUND',
+  'BLOCK_NOT_ACTIVE',
   'ERR_PARSE_ARGS_UNKNOWN_OPTION',
   'ERR_PARSE_ARGS_INVALID_OPTION_VALUE',
   'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL',
@@ -99,6 +103,8 @@ export async function main(argv: string[]): Promise<number> {
       return runBackup(ctx, rest);
     case 'maintenance':
       return runMaintenance(ctx, rest);
+    case 'intrusion':
+      return runIntrusion(ctx, rest);
     default:
       throw new UsageError(`unknown command "${command}"\n${USAGE}`);
   }
