@@ -14,6 +14,8 @@ export interface BenchServerOptions {
   poolMax: number;
   tls: { cert: string; key: string; ca: string };
   logLevel?: AppDeps['config']['logLevel'];
+  /** false switches the per-workstation rate limits off (to measure what they cost); the defaults otherwise. */
+  rateLimits?: boolean;
 }
 
 export interface BenchServer {
@@ -32,6 +34,7 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
         requestTimeoutMs: 30_000,
         rendererDir: '/nonexistent',
         sessions: { absoluteHours: 8, idleMinutes: 60 },
+        ...(options.rateLimits === false ? { limits: { windowSeconds: 60, perWorkstation: 0, loginPerWorkstation: 0, heavyPerWorkstation: 0 } } : {}),
       },
       db,
       clock: systemClock,

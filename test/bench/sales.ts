@@ -36,6 +36,7 @@ export interface Options {
   sampleWaits: boolean;
   keepDb: boolean;
   explainMs: number;
+  rateLimits: boolean;
 }
 
 const SEATS_PER_ROW = 50;
@@ -63,6 +64,7 @@ const OPTION_HELP: Array<[flag: string, env: string, text: string]> = [
   ['--no-wait-sampling', 'BENCH_WAIT_SAMPLING=0', 'do not sample pg_stat_activity during the rush'],
   ['--explain-ms N', 'BENCH_EXPLAIN_MS', 'log statements of the server slower than N ms with their plans (auto_explain, analyze) to the PostgreSQL server log; 0 = off (0)'],
   ['--keep-db', 'BENCH_KEEP_DB=1', 'keep the sales database afterwards for inspection (its name is printed; drop it yourself)'],
+  ['--no-rate-limits', 'BENCH_RATE_LIMITS=0', 'switch the per-workstation rate limits off in the server (on with the defaults otherwise), to see what counting costs'],
 ];
 
 export function helpText(): string {
@@ -85,8 +87,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
   const { raw, int } = optionReader(
     argv,
     env,
-    ['clients', 'seats', 'ga', 'ga-share', 'max-per-order', 'outlets', 'pool', 'max-seconds', 'pgbench-seconds', 'pgbench-scale', 'server', 'pg-url', 'cpu-prof', 'wait-sampling', 'keep-db', 'explain-ms'],
-    { '--no-wait-sampling': ['wait-sampling', '0'], '--keep-db': ['keep-db', '1'] },
+    ['clients', 'seats', 'ga', 'ga-share', 'max-per-order', 'outlets', 'pool', 'max-seconds', 'pgbench-seconds', 'pgbench-scale', 'server', 'pg-url', 'cpu-prof', 'wait-sampling', 'keep-db', 'explain-ms', 'rate-limits'],
+    { '--no-wait-sampling': ['wait-sampling', '0'], '--keep-db': ['keep-db', '1'], '--no-rate-limits': ['rate-limits', '0'] },
   );
   const gaShareRaw = raw('ga-share');
   const gaShare = gaShareRaw === undefined ? 0.1 : Number(gaShareRaw);
@@ -110,6 +112,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
     sampleWaits: raw('wait-sampling') !== '0',
     keepDb: raw('keep-db') === '1',
     explainMs: int('explain-ms', 0, 0, 3_600_000),
+    rateLimits: raw('rate-limits') !== '0',
   };
   if (options.cpuProfDir !== undefined && options.server !== 'process') throw new UsageError('--cpu-prof needs --server process');
   if (options.ga === 0) options.gaShare = 0;
@@ -551,7 +554,7 @@ export async function runSalesBench(argv: string[]): Promise<BenchOutcome> {
   try {
     const { dbName, dbUrl, admin, fixture, serverVersion, setupSeconds } = await prepareSalesRun(options, cleanup, out);
 
-    const server = await startServer(options, { url: dbUrl, poolMax: options.pool, tls: fixture.serverTls }, cleanup);
+    const server = await startServer(options, { url: dbUrl, poolMax: options.pool, tls: fixture.serverTls, rateLimits: options.rateLimits }, cleanup);
     for (let i = 0; i < fixture.clients.length; i += 16) await Promise.all(fixture.clients.slice(i, i + 16).map((c) => login(c, server.port)));
 
     const blocks = Math.ceil(options.seats / SEATS_PER_BLOCK);
@@ -585,7 +588,7 @@ export async function runSalesBench(argv: string[]): Promise<BenchOutcome> {
     const refused = [...result.refused.entries()].map(([k, v]) => `${k} ${v}`).join(', ') || '0';
     const errors = [...result.errors.entries()].map(([k, v]) => `${k} × ${v}`).join(', ') || '0';
     const rows: Array<[string, string]> = [
-      ['clients', `${options.clients} (pool ${options.pool}, server ${options.server})`],
+      ['clients', `${options.clients} (pool ${options.pool}, server ${options.server}, rate limits ${options.rateLimits ? 'on' : 'off'})`],
       ['duration', `${result.seconds.toFixed(1)} s${result.soldOut ? ' (sold out)' : ` (stopped at the ${options.maxSeconds} s cap, not sold out)`}`],
       ['orders', `${fmt(result.orders)} (${fmt(result.seatedOrders)} best available, ${fmt(result.gaOrders)} standing)`],
       ['orders/s', fmt(ordersPerSecond, 1)],
@@ -625,6 +628,7 @@ export async function runSalesBench(argv: string[]): Promise<BenchOutcome> {
       figures: {
         clients: options.clients,
         outlets: options.outlets,
+        rateLimits: options.rateLimits,
         seconds: figure(result.seconds, 1),
         soldOut: result.soldOut,
         orders: result.orders,

@@ -39,7 +39,7 @@ async function phase(options: Options, instances: number, out: (line?: string) =
   try {
     const { admin, fixture, dbUrl, setupSeconds } = await prepareSalesRun(options, cleanup, out);
     const servers: Array<{ port: number; stop(): Promise<void> }> = [];
-    for (let i = 0; i < instances; i += 1) servers.push(await startServer(options, { url: dbUrl, poolMax: options.pool, tls: fixture.serverTls }, cleanup));
+    for (let i = 0; i < instances; i += 1) servers.push(await startServer(options, { url: dbUrl, poolMax: options.pool, tls: fixture.serverTls, rateLimits: options.rateLimits }, cleanup));
     const portOf = (c: { index: number }) => servers[c.index % instances]!.port;
     for (let i = 0; i < fixture.clients.length; i += 16) await Promise.all(fixture.clients.slice(i, i + 16).map((c) => login(c, portOf(c))));
     out(`${instances} server process${instances === 1 ? '' : 'es'} (ports ${servers.map((s) => s.port).join(', ')}), set-up ${setupSeconds.toFixed(1)} s`);
