@@ -81,7 +81,8 @@ export function registerIntrusionGuard(app: FastifyInstance, service: IntrusionS
         return source !== undefined && service.blockedUntil(source) !== undefined ? { allowed: false, reason: 'source is blocked' } : { allowed: true };
       },
     },
-    (address) => app.log.info({ remoteAddress: address }, 'connection of a blocked source closed'),
+    // Debug only: a blocked source that keeps trying would otherwise flood the log (its block was logged).
+    (address) => app.log.debug({ remoteAddress: address }, 'connection of a blocked source closed'),
   );
 
   app.server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => {
