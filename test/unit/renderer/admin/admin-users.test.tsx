@@ -161,8 +161,8 @@ describe('sessions', () => {
     backend.answers.set(`POST /api/v1/sessions/${session.id}/end`, ok(null));
     renderAdmin(backend, ['users.manage']);
     await user.keyboard('{Alt>}i{/Alt}');
-    await user.click(await screen.findByRole('button', { name: 'Sitzung von k.schmidt an Kasse 1 beenden' }));
+    await user.click(await screen.findByRole('button', { name: 'Sitzung beenden: k.schmidt an Kasse 1' }));
     expect(await screen.findByText('Sitzung beendet.')).toBeTruthy();
-    expect(screen.queryByRole('button', { name: /Sitzung von k.schmidt/ })).toBeNull();
+    expect(screen.queryByRole('button', { name: /Sitzung beenden: k.schmidt/ })).toBeNull();
   });
 });

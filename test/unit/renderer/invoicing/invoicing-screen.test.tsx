@@ -90,7 +90,7 @@ describe('invoice list', () => {
     renderInvoicing(backend);
     const table = await screen.findByRole('table', { name: /Geschäftsaufträge ohne Rechnung/ });
     expect(await within(table).findByText('Muster AG')).toBeTruthy();
-    await user.click(within(table).getByRole('button', { name: 'Rechnungsentwurf für Auftrag 17 (Muster AG) anlegen' }));
+    await user.click(within(table).getByRole('button', { name: 'Rechnungsentwurf anlegen: Auftrag 17 (Muster AG)' }));
     expect(await screen.findByText('Entwurf angelegt. Bitte prüfen und ausstellen.')).toBeTruthy();
     expect(screen.getByRole('heading', { name: 'Rechnung (Entwurf)' })).toBeTruthy();
     expect(within(table).getByText('Keine Einträge.')).toBeTruthy();
