@@ -83,10 +83,10 @@ export async function runCa(ctx: CliContext, args: string[]): Promise<void> {
       try {
         const rows = await inTenant(db.knex, await operatorScope(db.knex), (trx) => createWorkstationRepository().list(trx));
         const shown = values.tenant === undefined ? rows : rows.filter((r) => r.tenant_code === values.tenant);
-        ctx.out(['tenant', 'name', 'kind', 'serial', 'valid until', 'status', 'id'].join('\t'));
+        ctx.out(['tenant', 'name', 'serial', 'valid until', 'status', 'id', 'kind'].join('\t'));
         for (const r of shown) {
           const status = r.revoked_at !== null ? `revoked ${r.revoked_at.toISOString()} (${r.revoked_reason ?? ''})` : r.cert_not_after < now ? 'expired' : 'active';
-          ctx.out([r.tenant_code, r.name, r.kind, r.cert_serial, r.cert_not_after.toISOString(), status, r.id].join('\t'));
+          ctx.out([r.tenant_code, r.name, r.cert_serial, r.cert_not_after.toISOString(), status, r.id, r.kind].join('\t'));
         }
       } finally {
         await db.close();

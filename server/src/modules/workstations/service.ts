@@ -78,7 +78,7 @@ export async function issueWorkstation(
 
   const workstation = await inTenant(knex, scope, async (trx) => {
     const live = await trx('workstations').where({ tenant_id: tenant.id, name }).whereNull('revoked_at').first<{ id: string } | undefined>('id');
-    if (live !== undefined) throw new WorkstationError('WORKSTATION_NAME_TAKEN', `tenant ${tenant.code} already has a live certificate "${name}"; revoke it first`);
+    if (live !== undefined) throw new WorkstationError('WORKSTATION_NAME_TAKEN', `tenant ${tenant.code} already has a live ${owner === undefined ? 'workstation' : 'user certificate'} "${name}"; revoke it first`);
     const row = await workstations.insert(trx, {
       tenantId: tenant.id,
       name,
