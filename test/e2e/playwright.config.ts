@@ -4,12 +4,13 @@
  * workstation's client certificate (support/fixtures.ts). Run with `npm run test:e2e`.
  */
 import { defineConfig } from '@playwright/test';
-import { E2E_ORIGIN } from './support/env.js';
+import { E2E_ORIGIN, OUTPUT_DIR, REPO_ROOT } from './support/env.js';
+import path from 'node:path';
 
 export default defineConfig({
   testDir: '.',
   testMatch: '**/*.spec.ts',
-  outputDir: '../../test-results/e2e',
+  outputDir: OUTPUT_DIR,
   globalSetup: './global-setup.ts',
   // One worker: the specs share one server and one database, and the machine is small.
   workers: 1,
@@ -17,7 +18,7 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: [['list'], ['html', { outputFolder: '../../test-results/e2e-report', open: 'never' }]],
+  reporter: [['list'], ['html', { outputFolder: path.join(REPO_ROOT, 'test-results', 'e2e-report'), open: 'never' }]],
   use: {
     baseURL: E2E_ORIGIN,
     browserName: 'chromium',

@@ -42,7 +42,7 @@ export const SCREENS: readonly ScreenDefinition[] = [
   },
 ];
 
-/** The screens a session with these rights may open, in registry order. */
+/** The screens a session with these rights may open, in shortcut order (Alt+1 first). */
 export function visibleScreens(screens: readonly ScreenDefinition[], hasAny: (permissions: readonly Permission[]) => boolean): ScreenDefinition[] {
-  return screens.filter((screen) => hasAny(screen.permissions));
+  return screens.filter((screen) => hasAny(screen.permissions)).sort((a, b) => a.shortcut.localeCompare(b.shortcut));
 }

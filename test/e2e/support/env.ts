@@ -9,7 +9,10 @@ export const E2E_PORT = Number(process.env['E2E_PORT'] ?? 18643);
 /** localhost, not 127.0.0.1: the server certificate names localhost, and so does Chromium's origin. */
 export const E2E_ORIGIN = `https://localhost:${E2E_PORT}`;
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
-export const STATE_DIR = path.join(REPO_ROOT, 'test-results', 'e2e-state');
+/** Per port, so that two runs on one machine (other ports) do not share certificates or state. */
+export const STATE_DIR = path.join(REPO_ROOT, 'test-results', 'e2e-state', String(E2E_PORT));
+/** Screenshots, PDFs and traces of the run (E2E_OUTPUT to keep two runs apart). */
+export const OUTPUT_DIR = process.env['E2E_OUTPUT'] ?? path.join(REPO_ROOT, 'test-results', 'e2e');
 export const STATE_FILE = path.join(STATE_DIR, 'state.json');
 
 /** Workstations of the run; each has <name>.crt and <name>.key in STATE_DIR. */

@@ -70,7 +70,6 @@ export function EventOverview({ store }: { readonly store: SalesStore }) {
                 type="button"
                 className="button price-keys__button"
                 aria-keyshortcuts={`F${index + 1}`}
-                aria-label={t('sales.keys.add', { name: type.name, key: `F${index + 1}` })}
                 onClick={() => {
                   store.getState().addPriceType(index);
                 }}
