@@ -1,9 +1,10 @@
 /**
  * Keyboard-wedge capture for the gate: a scanner "types" its code as a fast burst ending in Enter. The
  * shared detector (src/shared/scanner/wedge-detector.ts) tells the burst from a person typing. Keys are
- * watched on the whole window, so a scan works wherever the focus is; in the scan field itself the
- * burst's characters are let through and cleared on Enter, and a person who types the digits slowly
- * and presses Enter submits them as a manual entry (a damaged label).
+ * watched on the whole window, so a scan works wherever the focus is: a key pressed elsewhere moves the
+ * focus into the scan field, a burst's Enter never reaches a focused button. The field is cleared after
+ * each scan; a person who types the digits slowly and presses Enter submits them as a manual entry (a
+ * damaged label).
  */
 import { useEffect, useRef, type RefObject } from 'react';
 import { createWedgeDetector, type WedgeDetectorOptions } from '../../../shared/scanner/wedge-detector.js';
@@ -45,25 +46,24 @@ export function useWedgeScanner(options: WedgeScannerOptions): void {
       });
       const input = inputRef.current;
       const inField = input !== null && event.target === input;
-      if (decision.kind === 'scan') {
+      if (decision.kind === 'scan' || (inField && event.key === 'Enter')) {
         // The terminating Enter must neither submit a form nor press a focused button.
         event.preventDefault();
-        event.stopPropagation();
+        if (decision.kind === 'scan') event.stopPropagation();
+        const typed = inField ? input.value : '';
         if (input !== null) input.value = '';
-        onScan(decision.code, false);
+        if (decision.kind === 'scan') {
+          // A burst that a pause split in two (a busy machine) left all its characters in the field.
+          onScan(typed.length > decision.chars ? typed : decision.code, false);
+        } else if (typed.trim() !== '') {
+          onScan(typed, true);
+        }
         return;
       }
-      if (inField && event.key === 'Enter') {
-        event.preventDefault();
-        const typed = input.value;
-        input.value = '';
-        if (typed.trim() !== '') onScan(typed, true);
-        return;
-      }
-      // A burst outside any field has nowhere to go; its keys are swallowed so that, say, a digit
-      // never triggers something on a focused control. Other fields (none on this screen) keep theirs.
-      if (decision.kind === 'char' && !isTextField(event.target) && /^[0-9]$/.test(event.key)) {
-        event.preventDefault();
+      // A key outside the field moves the focus there first, so the character lands in the field and the
+      // field holds the whole code when Enter comes.
+      if (decision.kind === 'char' && !isTextField(event.target) && input !== null) {
+        input.focus();
         return;
       }
       if (decision.kind !== 'char') onKey?.(event);

@@ -182,6 +182,31 @@ describe('entry screen: keyboard wedge', () => {
     expect(fake.scans).toEqual([CODE]);
   });
 
+  it('keeps a burst whole that a pause split in two: the field holds all of it', async () => {
+    const fake = fakeBackend();
+    const g = await openGate(fake.backend);
+    g.input.value = CODE;
+    for (const ch of CODE.slice(0, 10)) fireEvent.keyDown(g.input, { key: ch, code: `Digit${ch}` });
+    g.setStep(300);
+    fireEvent.keyDown(g.input, { key: CODE[10]!, code: `Digit${CODE[10]!}` });
+    g.setStep(10);
+    for (const ch of CODE.slice(11)) fireEvent.keyDown(g.input, { key: ch, code: `Digit${ch}` });
+    fireEvent.keyDown(g.input, { key: 'Enter', code: 'Enter' });
+    expect(fake.scans).toEqual([CODE]);
+    expect(g.input.value).toBe('');
+    await screen.findByText('EINLASS', { selector: '.entry-verdict__word' });
+    expect(screen.queryByText('von Hand eingegeben')).toBeNull();
+  });
+
+  it('moves the focus into the scan field when a key is pressed elsewhere', async () => {
+    const fake = fakeBackend();
+    const g = await openGate(fake.backend);
+    const end = screen.getByRole('button', { name: 'Einlass beenden (F9)' });
+    end.focus();
+    fireEvent.keyDown(end, { key: '4', code: 'Digit4' });
+    expect(document.activeElement).toBe(g.input);
+  });
+
   it('repairs a burst typed with a French scanner layout into digits', async () => {
     const fake = fakeBackend();
     const g = await openGate(fake.backend);

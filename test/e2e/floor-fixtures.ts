@@ -1,0 +1,89 @@
+/**
+ * State for the floor end-to-end tests (entry and till), added to the run's world through the API and the
+ * shared fixtures: an event sold at the outlet, a ticket printed and then reprinted (so its first barcode
+ * is "replaced"), an entry list, and gate and till users, each on a workstation of its own whose
+ * certificate the browser presents.
+ */
+import { readFileSync } from 'node:fs';
+import { loginAs, type ApiClient } from '../support/identity.js';
+import { insertBlankBatch, printJob, sellGa } from '../support/printing-fixtures.js';
+import { newKey, openTill } from '../support/sales-fixtures.js';
+import { E2E_PORT } from './support/env.js';
+import type { World } from './support/world.js';
+
+export interface Station {
+  /** Workstation name: its certificate is in the state folder (the `station` fixture loads it). */
+  readonly workstation: string;
+  readonly login: string;
+  readonly password: string;
+}
+
+export interface EntryScenario {
+  readonly eventName: string;
+  readonly listName: string;
+  /** The barcode of the first print: voided by the reprint. */
+  readonly oldCode: string;
+  /** The reprint's barcode: valid. */
+  readonly newCode: string;
+  readonly gate: Station;
+}
+
+interface HttpAnswer {
+  status: number;
+  body: string;
+  json: any;
+}
+
+async function expectStatus(answer: Promise<HttpAnswer>, status: number, what: string): Promise<any> {
+  const r = await answer;
+  if (r.status !== status) throw new Error(`${what}: ${r.status} ${r.body}`);
+  return r.json;
+}
+
+/** Signs a user in over the API at a world workstation (HTTPS with its certificate, as the station would). */
+async function apiSession(world: World, workstation: { certPath: string; keyPath: string }, user: { login: string; password: string }): Promise<ApiClient> {
+  const server = { port: E2E_PORT, pki: { ca: { certPem: world.state.ca.certPem } } } as Parameters<typeof loginAs>[0];
+  return loginAs(server, { certPem: readFileSync(workstation.certPath, 'utf8'), keyPem: readFileSync(workstation.keyPath, 'utf8') }, user);
+}
+
+/** The shared helpers read only `tdb.asAdmin` of their server argument. */
+const owner = (world: World) => ({ tdb: { asAdmin: <T>(fn: (admin: World['admin']) => Promise<T>) => fn(world.admin) } }) as never;
+
+/**
+ * One GA ticket sold at the outlet, printed, then reprinted for damage; an entry list for the event; a
+ * gate user (entry.scan) of the promoter at workstation `tor-nord`. Blanks 6001… (whole sheets) so as not to meet the
+ * run's other printers.
+ */
+export async function entryScenario(world: World): Promise<EntryScenario> {
+  const { outlet } = world.state.tenants;
+  const event = await world.salesEvent({ gaCapacity: 50, sellers: [outlet] });
+  const clerkWs = await world.workstation(outlet, 'kasse-einlass');
+  const clerkUser = await world.user(outlet, 'kasse.einlass', ['sales.sell', 'tickets.print', 'tickets.reprint']);
+  await openTill(owner(world), outlet, clerkWs.id, clerkUser.id);
+  await insertBlankBatch(owner(world), outlet, 6_001, 6_030, clerkUser.id);
+  const clerk = await apiSession(world, clerkWs, clerkUser);
+  await expectStatus(clerk.request('PUT', '/api/v1/printing/tray', { nextBlankNumber: 6_001 }), 200, 'load paper');
+  const order = await sellGa(clerk, event.eventId, event.gaCategoryId, 1);
+  const job = await expectStatus(printJob(clerk, order.id), 201, 'print job');
+  await expectStatus(clerk.request('POST', `/api/v1/print-jobs/${job.id}/confirm`, {}), 200, 'confirm print');
+  const first = job.tickets[0] as { ticketId: string; barcode: string };
+  const reprint = await expectStatus(clerk.request('POST', `/api/v1/tickets/${first.ticketId}/reprint`, { reason: 'damaged' }, { 'idempotency-key': newKey() }), 201, 'reprint');
+  await expectStatus(clerk.request('POST', `/api/v1/print-jobs/${reprint.id}/confirm`, {}), 200, 'confirm reprint');
+
+  const promoterWs = await world.workstation(event.promoterId, 'veranstalter-buero');
+  const promoter = await apiSession(world, promoterWs, await world.user(event.promoterId, 'veranstalter.einlass', ['events.manage']));
+  const listName = 'Haupteingang';
+  await expectStatus(promoter.request('POST', '/api/v1/entry-lists', { eventId: event.eventId, name: listName }), 201, 'entry list');
+
+  await world.workstation(event.promoterId, 'tor-nord');
+  const gateUser = await world.user(event.promoterId, 'einlass.nord', ['entry.scan'], { displayName: 'Eva Einlass' });
+  return { eventName: 'Sommerkonzert', listName, oldCode: first.barcode, newCode: (reprint.tickets[0] as { barcode: string }).barcode, gate: { workstation: 'tor-nord', login: gateUser.login, password: gateUser.password } };
+}
+
+/** A clerk with the till closed at a workstation of its own, who may read closing reports. */
+export async function tillScenario(world: World): Promise<Station> {
+  const { outlet } = world.state.tenants;
+  await world.workstation(outlet, 'kasse-abschluss');
+  const user = await world.user(outlet, 'kasse.abschluss', ['sales.sell', 'reports.view'], { displayName: 'Tom Abschluss' });
+  return { workstation: 'kasse-abschluss', login: user.login, password: user.password };
+}
