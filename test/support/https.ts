@@ -23,13 +23,15 @@ export function httpsRequest(options: {
   ca: string;
   identity?: ClientIdentity;
   body?: unknown;
+  /** Sent as is instead of `body` (the caller sets the content type), e.g. JSON too deep to stringify. */
+  rawBody?: string;
   headers?: Record<string, string>;
   agent?: https.Agent;
   /** The client's own address, e.g. another 127.0.0.0/8 address to appear as another source. */
   localAddress?: string;
 }): Promise<HttpsResult> {
   return new Promise((resolve, reject) => {
-    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const payload = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
     const req = https.request(
       {
         host: '127.0.0.1',

@@ -9,7 +9,7 @@ export const AuditQuery = Type.Object(
     entity: Type.Optional(Type.String({ maxLength: 100 })),
     entityId: Type.Optional(Type.String({ maxLength: 200 })),
     /** Keyset paging: rows with a smaller sequence number than this (newest first). */
-    beforeSeq: Type.Optional(Type.Integer({ minimum: 1 })),
+    beforeSeq: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
   },
   { additionalProperties: false },

@@ -111,7 +111,8 @@ export const TillClosingsQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
     /** Paging: only closings with a smaller number. */
-    beforeNumber: Type.Optional(Type.Integer({ minimum: 1 })),
+    // closing_number is an int4 column.
+    beforeNumber: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
   },
   { additionalProperties: false },
 );
