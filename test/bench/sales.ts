@@ -494,7 +494,7 @@ export async function prepareSalesRun(options: Options, cleanup: Cleanup, out: (
   const dbUrl = urlFor(options.pgUrl, dbName);
   const serverVersion = await withAdminClient(options.pgUrl, async (c) => {
     await c.query(`CREATE DATABASE ${dbName}`);
-    return (await c.query<{ v: string }>('SHOW server_version')).rows[0]?.v ?? '?';
+    return (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v ?? '?';
   });
   if (options.keepDb) out(`keeping database ${dbName} (--keep-db)`);
   else cleanup.add(`drop ${dbName}`, () => dropDatabase(options.pgUrl, dbName));
