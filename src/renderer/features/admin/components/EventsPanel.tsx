@@ -27,9 +27,10 @@ export function EventsPanel({ store }: { store: EventsStore }) {
     [t],
   );
   return (
-    <div className="office-split">
-      <div className="office-split__main">
-        <section className="office-panel" aria-label={t('admin.events.caption')}>
+    // Stacked, not side by side: the open event's tables and charts need the full width.
+    <div>
+      <div className="office-split">
+        <section className="office-split__main office-panel" aria-label={t('admin.events.caption')}>
           <DataTable
             caption={t('admin.events.caption')}
             rows={events}
@@ -41,9 +42,11 @@ export function EventsPanel({ store }: { store: EventsStore }) {
             activeKey={selected?.id}
           />
         </section>
-        <CreateEvent store={store} />
+        <div className="office-split__side">
+          <CreateEvent store={store} />
+        </div>
       </div>
-      <div className="office-split__side">{selected === null ? null : <EventEditor key={selected.id} store={store} event={selected} />}</div>
+      {selected === null ? null : <EventEditor key={selected.id} store={store} event={selected} />}
     </div>
   );
 }
@@ -344,60 +347,62 @@ function SalesRights({ store, event }: { store: EventsStore; event: EventDetail 
     void store.getState().saveRight(outletId, list);
   };
   return (
-    <table className="office-lines">
-      <caption>{t('admin.rights.caption')}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('admin.rights.outlet')}</th>
-          <th scope="col">{t('admin.rights.granted')}</th>
-          {event.categories.map((c) => (
-            <th scope="col" key={c.id}>
-              {t('admin.rights.quota', { category: c.name })}
+    <div className="office-scroll">
+      <table className="office-lines">
+        <caption>{t('admin.rights.caption')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('admin.rights.outlet')}</th>
+            <th scope="col">{t('admin.rights.granted')}</th>
+            {event.categories.map((c) => (
+              <th scope="col" key={c.id}>
+                {t('admin.rights.quota', { category: c.name })}
+              </th>
+            ))}
+            <th scope="col">
+              <span className="visually-hidden">{t('admin.rights.grant')}</span>
             </th>
-          ))}
-          <th scope="col">
-            <span className="visually-hidden">{t('admin.rights.grant')}</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {outlets.map((o) => {
-          const right = rights.find((r) => r.outletId === o.id);
-          return (
-            <tr key={o.id}>
-              <th scope="row">{o.name}</th>
-              <td>{o.granted ? t('admin.rights.yes') : t('admin.rights.no')}</td>
-              {event.categories.map((c) => {
-                const sold = right?.categories.find((rc) => rc.categoryId === c.id)?.sold ?? 0;
-                return (
-                  <td key={c.id}>
-                    <input
-                      type="number"
-                      min={0}
-                      step={1}
-                      placeholder={t('admin.rights.quotaNone')}
-                      aria-label={`${o.name}: ${t('admin.rights.quota', { category: c.name })}`}
-                      value={quotas[`${o.id}/${c.id}`] ?? ''}
-                      onChange={(e) => setQuotas({ ...quotas, [`${o.id}/${c.id}`]: e.target.value })}
-                    />
-                    {right === undefined ? null : <span className="office-hint"> {t('admin.rights.soldOf', { sold })}</span>}
-                  </td>
-                );
-              })}
-              <td className="office-actions">
-                <button type="button" className="button" disabled={busy} onClick={() => save(o.id)}>
-                  {t('admin.rights.grant')}
-                </button>
-                {o.granted ? (
-                  <button type="button" className="button" disabled={busy} onClick={() => void store.getState().removeRight(o.id)}>
-                    {t('admin.rights.revoke')}
+          </tr>
+        </thead>
+        <tbody>
+          {outlets.map((o) => {
+            const right = rights.find((r) => r.outletId === o.id);
+            return (
+              <tr key={o.id}>
+                <th scope="row">{o.name}</th>
+                <td>{o.granted ? t('admin.rights.yes') : t('admin.rights.no')}</td>
+                {event.categories.map((c) => {
+                  const sold = right?.categories.find((rc) => rc.categoryId === c.id)?.sold ?? 0;
+                  return (
+                    <td key={c.id}>
+                      <input
+                        type="number"
+                        min={0}
+                        step={1}
+                        placeholder={t('admin.rights.quotaNone')}
+                        aria-label={`${o.name}: ${t('admin.rights.quota', { category: c.name })}`}
+                        value={quotas[`${o.id}/${c.id}`] ?? ''}
+                        onChange={(e) => setQuotas({ ...quotas, [`${o.id}/${c.id}`]: e.target.value })}
+                      />
+                      {right === undefined ? null : <span className="office-hint"> {t('admin.rights.soldOf', { sold })}</span>}
+                    </td>
+                  );
+                })}
+                <td className="office-actions">
+                  <button type="button" className="button" disabled={busy} onClick={() => save(o.id)}>
+                    {t('admin.rights.grant')}
                   </button>
-                ) : null}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+                  {o.granted ? (
+                    <button type="button" className="button" disabled={busy} onClick={() => void store.getState().removeRight(o.id)}>
+                      {t('admin.rights.revoke')}
+                    </button>
+                  ) : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }
