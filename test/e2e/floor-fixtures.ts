@@ -87,3 +87,27 @@ export async function tillScenario(world: World): Promise<Station> {
   const user = await world.user(outlet, 'kasse.abschluss', ['sales.sell', 'reports.view'], { displayName: 'Tom Abschluss' });
   return { workstation: 'kasse-abschluss', login: user.login, password: user.password };
 }
+
+export interface StockScenario {
+  readonly station: Station;
+  /** The blanks of a print job the station never confirmed (a printer fault). */
+  readonly pendingBlanks: readonly number[];
+}
+
+/**
+ * A head clerk (printing and stock rights) whose workstation issued a print job for two tickets on
+ * blanks 7003 and 7004 and never confirmed it: the printer jammed.
+ */
+export async function stockScenario(world: World): Promise<StockScenario> {
+  const { outlet } = world.state.tenants;
+  const event = await world.salesEvent({ gaCapacity: 50, sellers: [outlet] });
+  const ws = await world.workstation(outlet, 'kasse-druck');
+  const user = await world.user(outlet, 'chef.druck', ['sales.sell', 'tickets.print', 'stock.manage'], { displayName: 'Paula Druck' });
+  await openTill(owner(world), outlet, ws.id, user.id);
+  await insertBlankBatch(owner(world), outlet, 7_003, 7_032, user.id);
+  const clerk = await apiSession(world, ws, user);
+  await expectStatus(clerk.request('PUT', '/api/v1/printing/tray', { nextBlankNumber: 7_003 }), 200, 'load paper');
+  const order = await sellGa(clerk, event.eventId, event.gaCategoryId, 2);
+  const job = await expectStatus(printJob(clerk, order.id), 201, 'print job');
+  return { station: { workstation: 'kasse-druck', login: user.login, password: user.password }, pendingBlanks: [job.firstBlank as number, job.lastBlank as number] };
+}

@@ -65,7 +65,6 @@ export function TillScreen({ store, formatDateTime, onPdf }: TillScreenProps) {
 
   return (
     <div className="till-screen">
-      <h1>{t('till.title')}</h1>
       {s.phase === 'loading' && <p role="status">{t('till.loading')}</p>}
 
       {s.phase === 'closed' && (
