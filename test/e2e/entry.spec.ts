@@ -20,7 +20,7 @@ test('scans the old code of a reprinted ticket (replaced) and the new one (admit
   await expect(page.getByLabel('Einlassliste')).toHaveValue(/.+/);
   await expect(page.getByLabel('Einlassliste').locator('option:checked')).toHaveText(`${scenario.eventName} – ${scenario.listName}`);
   await page.getByLabel('Name des Tores').fill('Nord 1');
-  await shot(page, testInfo, '01-entry-setup');
+  await shot(page, testInfo, 'entry-setup');
   await expectAccessible(page, 'entry setup');
   await page.keyboard.press('Enter');
   const input = page.getByTestId('entry-scan-input');
@@ -40,7 +40,7 @@ test('scans the old code of a reprinted ticket (replaced) and the new one (admit
   await expect(page.getByTestId('entry-countdown')).toHaveText(/schließt in \d s/);
   const box = await word.boundingBox();
   expect(box?.height ?? 0).toBeGreaterThanOrEqual(TEN_MM_PX);
-  await shot(page, testInfo, '02-entry-old-code-replaced');
+  await shot(page, testInfo, 'entry-old-code-replaced');
   await expectAccessible(page, 'entry refused');
 
   await page.keyboard.type(`${scenario.newCode}\n`, { delay: 5 });
@@ -49,7 +49,7 @@ test('scans the old code of a reprinted ticket (replaced) and the new one (admit
   await expect(word).toHaveText('EINLASS');
   await expect(input).toHaveValue('');
   await expect(page.getByTestId('entry-count-inside')).toHaveText('1');
-  await shot(page, testInfo, '03-entry-new-code-admitted');
+  await shot(page, testInfo, 'entry-new-code-admitted');
   await expectAccessible(page, 'entry admitted');
 
   await page.keyboard.type(`${scenario.newCode}\n`, { delay: 5 });
@@ -58,7 +58,7 @@ test('scans the old code of a reprinted ticket (replaced) and the new one (admit
   await expect(page.getByTestId('entry-verdict-reason')).toHaveText(new RegExp(`an Tor Nord 1 \\(Gerät ${scenario.gate.workstation}\\)`));
   // The last scans, newest first: every verdict as word and symbol.
   await expect(page.getByTestId('entry-recent').locator('li')).toHaveText([/BEREITS BENUTZT/, /EINLASS/, /ERSETZT/]);
-  await shot(page, testInfo, '04-entry-already-used');
+  await shot(page, testInfo, 'entry-already-used');
 
   // Esc closes the verdict at once; the field keeps the focus for the next scan.
   await page.keyboard.press('Escape');

@@ -27,7 +27,7 @@ test('a head clerk sees the tray and the queue, spoils a jammed blank in three i
   const queue = page.getByTestId('print-queue');
   await expect(queue.locator('tbody tr')).toHaveCount(1);
   await expect(queue).toContainText(`${first}, ${second}`);
-  await shot(page, testInfo, '01-stock-tray-and-queue');
+  await shot(page, testInfo, 'stock-tray-and-queue');
   await expectAccessible(page, 'printing and stock');
 
   // Three inputs: the blank number, the reason, Enter.
@@ -42,7 +42,7 @@ test('a head clerk sees the tray and the queue, spoils a jammed blank in three i
   await expect(report).toContainText('Der Bestand geht auf');
   await expect(page.getByTestId('stock-total-spoiled')).toHaveText('1');
   await expect(page.getByTestId('stock-total-pending')).toHaveText('1');
-  await shot(page, testInfo, '02-stock-blank-spoiled');
+  await shot(page, testInfo, 'stock-blank-spoiled');
   await expectAccessible(page, 'printing and stock after spoiling');
 
   // A number outside any open job is refused with what to do instead; nothing changes.

@@ -15,7 +15,7 @@ test('opens the till with a float and closes it with a blind count, a reason for
   await page.keyboard.press('Alt+3');
   const float = page.getByLabel('Wechselgeld (Anfangsbestand) in €');
   await expect(float).toBeFocused();
-  await shot(page, testInfo, '01-till-closed');
+  await shot(page, testInfo, 'till-closed');
   await expectAccessible(page, 'till closed');
   await float.fill('150');
   await page.keyboard.press('Enter');
@@ -25,7 +25,7 @@ test('opens the till with a float and closes it with a blind count, a reason for
   await expect(page.getByTestId('till-totals')).toHaveCount(0);
   await page.keyboard.press('Alt+x');
   await expect(page.getByTestId('till-totals')).toContainText('150,00');
-  await shot(page, testInfo, '02-till-interim-report');
+  await shot(page, testInfo, 'till-interim-report');
   await expectAccessible(page, 'till open');
 
   // Blind count: the interim report and every expected amount leave the screen.
@@ -35,13 +35,13 @@ test('opens the till with a float and closes it with a blind count, a reason for
   await expect(page.getByTestId('till-totals')).toHaveCount(0);
   await expect(page.locator('body')).not.toContainText('150,00');
   await counted.fill('145,50');
-  await shot(page, testInfo, '03-till-blind-count');
+  await shot(page, testInfo, 'till-blind-count');
   await page.keyboard.press('Enter');
   const reason = page.getByLabel('Grund der Differenz');
   await expect(reason).toBeFocused();
   await expect(page.locator('body')).not.toContainText('150,00');
   await reason.fill('Wechselgeld falsch herausgegeben');
-  await shot(page, testInfo, '04-till-difference-reason');
+  await shot(page, testInfo, 'till-difference-reason');
   await expectAccessible(page, 'till reason');
   await page.keyboard.press('Enter');
 
@@ -51,7 +51,7 @@ test('opens the till with a float and closes it with a blind count, a reason for
   await expect(closing).toContainText('Wechselgeld falsch herausgegeben');
   const closings = page.getByTestId('till-closings');
   await expect(closings.locator('tbody tr')).toHaveCount(1);
-  await shot(page, testInfo, '05-till-z-report');
+  await shot(page, testInfo, 'till-z-report');
   await expectAccessible(page, 'till closed with report');
 
   // The stored Z report as PDF.
