@@ -30,13 +30,19 @@ async function chooseEvent(page: Page, text: string, name: string) {
 }
 
 test('a clerk sells seats and standing tickets for cash, prints them, sells the fast lane and reprints a ticket', async ({ station, state, world }, testInfo) => {
+  // An event of this spec's own (other specs sell the shared one), and the next blank in kasse-1's tray.
+  const event = await world.salesEvent({ gaCapacity: 200, rows: 4, seatsPerRow: 12, sellers: [state.tenants.outlet] });
+  await world.admin('events').where({ id: event.eventId }).update({ name: 'Sommernacht am See' });
+  const tray = await world.admin('print_trays').where({ workstation_id: state.workstations['kasse-1'] }).first<{ next_blank: string }>('next_blank');
+  const first = Number(tray.next_blank);
+  const blanks = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
   const { page } = await station('kasse-1');
   const clerk = state.users['clerk']!;
   await signIn(page, clerk.login, STRONG_PASSWORD);
   await expect(page.getByTestId('session-left')).toContainText('Sitzung endet in 7:5');
   await expect(page.getByRole('button', { name: /Verkauf/ })).toHaveAttribute('aria-current', 'page');
 
-  await chooseEvent(page, 'Sommer', 'Sommerkonzert');
+  await chooseEvent(page, 'Sommernacht', 'Sommernacht am See');
   await expect(page.getByTestId('category-Stehplatz').getByTestId('remaining')).toHaveText('200');
   await shot(page, testInfo, 'sales-event');
   await expectAccessible(page, 'sales screen with seat map');
@@ -64,14 +70,14 @@ test('a clerk sells seats and standing tickets for cash, prints them, sells the 
   await expect(page.getByRole('button', { name: 'Gedruckt (Enter)' })).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('print-status')).toHaveAttribute('data-state', 'printed');
-  await expect(page.getByTestId('print-status')).toHaveText(/Blanko 1, 2, 3, 4, 5/);
+  await expect(page.getByTestId('print-status')).toHaveText(`Gedruckt auf Blanko ${blanks(first, 5).join(', ')}.`);
   const orderNumber = Number((await page.getByTestId('sale-result').getByRole('heading').first().textContent())?.match(/\d+/)?.[0]);
   await expect(page.getByTestId('category-Stehplatz').getByTestId('remaining')).toHaveText('197');
   await shot(page, testInfo, 'sales-printed');
 
-  // The server agrees: five active prints on blanks 1–5, the order paid in cash.
+  // The server agrees: five active prints on those blanks.
   const prints = await world.admin('ticket_prints as p').join('tickets as t', 't.id', 'p.ticket_id').join('orders as o', 'o.id', 't.order_id').where('o.order_number', orderNumber).orderBy('p.blank_number').select('p.blank_number', 'p.status');
-  expect(prints).toEqual([1, 2, 3, 4, 5].map((n) => ({ blank_number: n, status: 'active' })));
+  expect(prints.map((p) => ({ blank_number: Number(p.blank_number), status: p.status }))).toEqual(blanks(first, 5).map((n) => ({ blank_number: n, status: 'active' })));
 
   // Fast lane (UX.md 2): 2 standing tickets, exact cash, printed. Inputs after the event is chosen:
   const inputs: string[] = [];
@@ -101,7 +107,7 @@ test('a clerk sells seats and standing tickets for cash, prints them, sells the 
   await expect(page.getByTestId('print-history').locator('tbody tr')).toHaveCount(5);
   await detail.getByRole('button', { name: 'Nachdruck' }).first().click();
   const confirm = page.getByTestId('reprint-confirm');
-  await expect(confirm).toContainText('Der bisherige Barcode (Blanko 1) wird sofort ungültig');
+  await expect(confirm).toContainText(`Der bisherige Barcode (Blanko ${first}) wird sofort ungültig`);
   await confirm.getByRole('combobox').selectOption('damaged');
   await confirm.getByRole('textbox').fill('Kaffee verschüttet');
   await shot(page, testInfo, 'orders-reprint-confirm');
@@ -111,12 +117,13 @@ test('a clerk sells seats and standing tickets for cash, prints them, sells the 
   await expect(page.getByTestId('print-status')).toHaveAttribute('data-state', 'printed');
   await expect(page.getByTestId('print-history').locator('tbody tr')).toHaveCount(6);
   await expect(page.getByTestId('print-history')).toContainText('ungültig: ersetzt');
-  await expect(page.getByTestId('print-history')).toContainText('Nachdruck von Blanko 1: beschädigt (Kaffee verschüttet)');
+  await expect(page.getByTestId('print-history')).toContainText(`Nachdruck von Blanko ${first}: beschädigt (Kaffee verschüttet)`);
   await shot(page, testInfo, 'orders-reprinted');
 
-  const after = await world.admin('ticket_prints').whereIn('blank_number', [1, 8]).orderBy('blank_number').select('blank_number', 'status', 'void_reason');
-  expect(after).toEqual([
-    { blank_number: 1, status: 'void', void_reason: 'reprinted' },
-    { blank_number: 8, status: 'active', void_reason: null },
+  // Sale 1 took 5 blanks, the fast lane 2, the reprint the next one.
+  const after = await world.admin('ticket_prints').whereIn('blank_number', [first, first + 7]).orderBy('blank_number').select('blank_number', 'status', 'void_reason');
+  expect(after.map((p) => ({ ...p, blank_number: Number(p.blank_number) }))).toEqual([
+    { blank_number: first, status: 'void', void_reason: 'reprinted' },
+    { blank_number: first + 7, status: 'active', void_reason: null },
   ]);
 });

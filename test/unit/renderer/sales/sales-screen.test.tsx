@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { userEvent } from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CreateOrderRequest } from '../../../../src/shared/api/sales.js';
 import { ok } from '../../../../src/shared/api-client/errors.js';
@@ -228,6 +228,18 @@ describe('sales screen', () => {
     await user.keyboard('{F1}{F9}');
     expect(inputs(backend, 'POST', '/api/v1/orders')).toHaveLength(0);
     expect(within(screen.getByRole('region', { name: 'Bezahlen' })).getByRole('button', { name: 'Bar passend (F9)' })).toHaveProperty('disabled', true);
+  });
+
+  it('takes the first hit of what is typed when Enter comes before the type-ahead answered', async () => {
+    const user = userEvent.setup();
+    const backend = salesBackend();
+    const other = { ...SUMMARY, id: '00000000-0000-4000-8000-000000000e02', name: 'Wintergala' };
+    backend.answers.set('GET /api/v1/events', (request) => ok(request.query?.['q'] === 'Sommer' ? [SUMMARY] : [other, SUMMARY]));
+    await renderSales(backend);
+    await screen.findByRole('option', { name: /Wintergala/ });
+    await user.keyboard('Sommer{Enter}');
+    await screen.findByRole('heading', { name: 'Sommerkonzert' });
+    expect(backend.requests.filter((r) => r.path === `/api/v1/events/${other.id}`)).toHaveLength(0);
   });
 
   it('Esc brings the focus back to the event search', async () => {

@@ -51,9 +51,18 @@ export const EventSearch = forwardRef<HTMLInputElement, EventSearchProps>(functi
       setActive((index) => Math.max(0, index - 1));
       event.preventDefault();
     } else if (event.key === 'Enter') {
+      event.preventDefault();
+      const state = store.getState();
+      if (state.searching || state.query !== text) {
+        // Typed faster than the type-ahead: search for what is in the box now and take its first hit.
+        void state.search(text).then(() => {
+          const first = store.getState().results[0];
+          if (first !== undefined) choose(first.id);
+        });
+        return;
+      }
       const target = results[active];
       if (target !== undefined) choose(target.id);
-      event.preventDefault();
     }
   };
 
