@@ -215,7 +215,7 @@ function Documents({ invoice, api }: { invoice: InvoiceView; api: InvoicingApi }
         )}
       </div>
       {error === null ? null : <p role="alert">{failureMessage(t, error, 'invoicing')}</p>}
-      {pdfUrl === null ? error === null ? <p role="status">{t('invoicing.detail.pdfLoading')}</p> : null : <iframe className="office-pdf" title={t('invoicing.detail.pdfPreview')} src={pdfUrl} />}
+      {pdfUrl === null ? error === null ? <p role="status">{t('invoicing.detail.pdfLoading')}</p> : null : <iframe className="office-pdf" title={t('invoicing.detail.pdfPreview')} src={`${pdfUrl}#navpanes=0&view=FitH`} />}
     </div>
   );
 }
