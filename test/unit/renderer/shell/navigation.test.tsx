@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { userEvent } from '@testing-library/user-event';
 import { lazy } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScreenDefinition } from '../../../../src/renderer/app/screens.js';

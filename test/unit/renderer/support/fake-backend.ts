@@ -32,6 +32,8 @@ export interface FakeBackend extends Backend {
   readonly answers: Map<string, Answer>;
   loginAs: SessionInfo | ApiError;
   endSession(end: SessionEnd): void;
+  /** Writable here so that a test can hand out the document it needs. */
+  fetchDocument: NonNullable<Backend['fetchDocument']>;
 }
 
 export function apiError(code: string, status = 409): ApiError {
@@ -72,6 +74,7 @@ export function createFakeBackend(initial: Partial<Pick<FakeBackend, 'loginAs'>>
     endSession: (end) => {
       for (const listener of listeners) listener(end);
     },
+    fetchDocument: async (path) => fail({ code: 'NOT_FOUND', status: 404, message: `no fake document for ${path}` }),
   };
   return backend;
 }
