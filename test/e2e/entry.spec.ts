@@ -3,7 +3,7 @@
  * barcode is refused as replaced, the new one admits, and scanning it again says when, where and on which
  * device it was used — all through the keyboard-wedge path (fast key bursts ending in Enter), no mouse.
  */
-import { entryScenario } from './floor-fixtures.js';
+import { entryScenario, wedgeScan } from './floor-fixtures.js';
 import { expect, expectAccessible, shot, signIn, test } from './support/fixtures.js';
 
 /** 10 mm at the CSS reference of 96 px per inch. */
@@ -30,30 +30,35 @@ test('scans the old code of a reprinted ticket (replaced) and the new one (admit
 
   const verdict = page.getByTestId('entry-verdict');
   const word = page.getByTestId('entry-verdict-word');
-  // A scanner types 22 digits a few milliseconds apart and ends with Enter.
-  await page.keyboard.type(`${scenario.oldCode}\n`, { delay: 5 });
+  // A scanner types the digits a few milliseconds apart and ends with Enter.
+  await wedgeScan(page, scenario.oldCode);
   await expect(verdict).toHaveAttribute('data-verdict', 'replaced');
   await expect(verdict).toHaveAttribute('data-tone', 'refuse');
   await expect(word).toHaveText('ERSETZT');
   await expect(page.getByTestId('entry-verdict-reason')).toHaveText(/neu gedruckt.*Nicht einlassen/);
   await expect(input).toHaveValue('');
+  // Recognised as a scanner burst, not as digits typed by hand.
+  await expect(verdict).not.toContainText('von Hand eingegeben');
   await expect(page.getByTestId('entry-countdown')).toHaveText(/schließt in \d s/);
   const box = await word.boundingBox();
   expect(box?.height ?? 0).toBeGreaterThanOrEqual(TEN_MM_PX);
   await shot(page, testInfo, 'entry-old-code-replaced');
   await expectAccessible(page, 'entry refused');
 
-  await page.keyboard.type(`${scenario.newCode}\n`, { delay: 5 });
+  await wedgeScan(page, scenario.newCode);
   await expect(verdict).toHaveAttribute('data-verdict', 'admitted');
   await expect(verdict).toHaveAttribute('data-tone', 'admit');
   await expect(word).toHaveText('EINLASS');
+  await expect(verdict).not.toContainText('von Hand eingegeben');
   await expect(input).toHaveValue('');
   await expect(page.getByTestId('entry-count-inside')).toHaveText('1');
   await shot(page, testInfo, 'entry-new-code-admitted');
   await expectAccessible(page, 'entry admitted');
 
-  await page.keyboard.type(`${scenario.newCode}\n`, { delay: 5 });
+  // The same code typed by hand, digit by digit (a damaged label): checked too, and marked as typed.
+  await page.keyboard.type(`${scenario.newCode}\n`, { delay: 120 });
   await expect(verdict).toHaveAttribute('data-verdict', 'already_admitted');
+  await expect(verdict).toContainText('von Hand eingegeben');
   await expect(word).toHaveText('BEREITS BENUTZT');
   await expect(page.getByTestId('entry-verdict-reason')).toHaveText(new RegExp(`an Tor Nord 1 \\(Gerät ${scenario.gate.workstation}\\)`));
   // The last scans, newest first: every verdict as word and symbol.

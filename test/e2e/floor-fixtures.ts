@@ -5,6 +5,7 @@
  * certificate the browser presents.
  */
 import { readFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
 import { loginAs, type ApiClient } from '../support/identity.js';
 import { insertBlankBatch, printJob, sellGa } from '../support/printing-fixtures.js';
 import { newKey, openTill } from '../support/sales-fixtures.js';
@@ -38,6 +39,27 @@ async function expectStatus(answer: Promise<HttpAnswer>, status: number, what: s
   const r = await answer;
   if (r.status !== status) throw new Error(`${what}: ${r.status} ${r.body}`);
   return r.json;
+}
+
+/**
+ * A keyboard-wedge scanner: the code's digits and Enter as key events 8 ms apart by the scanner's own
+ * clock. The events go through Chromium's input pipeline (CDP Input.dispatchKeyEvent) with explicit
+ * timestamps, so the page sees the rhythm of a scanner even when this busy machine delivers them late.
+ */
+export async function wedgeScan(page: Page, code: string): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  const start = Date.now() / 1000;
+  let at = start;
+  for (const digit of code) {
+    const key = { key: digit, code: `Digit${digit}`, windowsVirtualKeyCode: digit.charCodeAt(0), nativeVirtualKeyCode: digit.charCodeAt(0) };
+    await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', text: digit, unmodifiedText: digit, timestamp: at, ...key });
+    await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', timestamp: at + 0.003, ...key });
+    at += 0.008;
+  }
+  const enter = { key: 'Enter', code: 'Enter', windowsVirtualKeyCode: 13, nativeVirtualKeyCode: 13 };
+  await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', text: '\r', unmodifiedText: '\r', timestamp: at, ...enter });
+  await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', timestamp: at + 0.003, ...enter });
+  await cdp.detach();
 }
 
 /** Signs a user in over the API at a world workstation (HTTPS with its certificate, as the station would). */
