@@ -76,7 +76,7 @@ test('a clerk sells seats and standing tickets for cash, prints them, sells the 
   await shot(page, testInfo, 'sales-printed');
 
   // The server agrees: five active prints on those blanks.
-  const prints = await world.admin('ticket_prints as p').join('tickets as t', 't.id', 'p.ticket_id').join('orders as o', 'o.id', 't.order_id').where('o.order_number', orderNumber).orderBy('p.blank_number').select('p.blank_number', 'p.status');
+  const prints = await world.admin('ticket_prints as p').join('tickets as t', 't.id', 'p.ticket_id').join('orders as o', 'o.id', 't.order_id').where('o.order_number', orderNumber).where('o.tenant_id', state.tenants.outlet).orderBy('p.blank_number').select('p.blank_number', 'p.status');
   expect(prints.map((p) => ({ blank_number: Number(p.blank_number), status: p.status }))).toEqual(blanks(first, 5).map((n) => ({ blank_number: n, status: 'active' })));
 
   // Fast lane (UX.md 2): 2 standing tickets, exact cash, printed. Inputs after the event is chosen:
@@ -120,10 +120,12 @@ test('a clerk sells seats and standing tickets for cash, prints them, sells the 
   await expect(page.getByTestId('print-history')).toContainText(`Nachdruck von Blanko ${first}: beschädigt (Kaffee verschüttet)`);
   await shot(page, testInfo, 'orders-reprinted');
 
-  // Sale 1 took 5 blanks, the fast lane 2, the reprint the next one.
-  const after = await world.admin('ticket_prints').whereIn('blank_number', [first, first + 7]).orderBy('blank_number').select('blank_number', 'status', 'void_reason');
-  expect(after.map((p) => ({ ...p, blank_number: Number(p.blank_number) }))).toEqual([
-    { blank_number: first, status: 'void', void_reason: 'reprinted' },
-    { blank_number: first + 7, status: 'active', void_reason: null },
-  ]);
+  // The order's prints: the reprinted blank void (reprinted), the other four active, one new active blank.
+  const after = await world.admin('ticket_prints as p').join('tickets as t', 't.id', 'p.ticket_id').join('orders as o', 'o.id', 't.order_id').where('o.order_number', orderNumber).where('o.tenant_id', state.tenants.outlet).orderBy('p.blank_number').select('p.blank_number', 'p.status', 'p.void_reason');
+  const rows = after.map((p) => ({ blank: Number(p.blank_number), status: p.status as string, reason: p.void_reason as string | null }));
+  expect(rows.slice(0, 5)).toEqual([{ blank: first, status: 'void', reason: 'reprinted' }, ...blanks(first + 1, 4).map((blank) => ({ blank, status: 'active', reason: null }))]);
+  expect(rows).toHaveLength(6);
+  expect(rows[5]).toMatchObject({ status: 'active', reason: null });
+  expect(rows[5]!.blank).toBeGreaterThan(first + 6);
+  await expect(page.getByTestId('print-status')).toHaveText(`Gedruckt auf Blanko ${rows[5]!.blank}.`);
 });

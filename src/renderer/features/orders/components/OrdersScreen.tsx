@@ -159,7 +159,7 @@ function OrderDetail({ store, canCancel, canReprint }: { readonly store: OrdersS
           <tr>
             {canCancel ? <th scope="col"><span className="visually-hidden">{t('orders.cancel.button')}</span></th> : null}
             <th scope="col">{t('orders.ticket')}</th>
-            <th scope="col">{t('orders.detail.status', { status: '' })}</th>
+            <th scope="col">{t('orders.ticket.status')}</th>
             <th scope="col">{t('orders.ticket.print')}</th>
             <th scope="col">
               <span className="visually-hidden">{t('orders.ticket.reprint')}</span>
