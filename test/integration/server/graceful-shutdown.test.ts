@@ -8,7 +8,8 @@ import { freePort, startCliServer } from '../../support/cli.js';
 import { httpsRequest, type HttpsResult } from '../../support/https.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-db.js';
 
-const DRAIN_MS = 1500;
+// Long enough for the probes below to arrive within the drain on a busy machine.
+const DRAIN_MS = 4000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -94,8 +95,11 @@ for (const backend of testBackends()) {
         const manifests = readdirSync(backups).filter((f) => f.endsWith('.manifest.json'));
         expect(runs.length).toBeGreaterThan(0);
         expect(runs.filter((r) => r.outcome === 'running')).toEqual([]);
-        expect(runs.filter((r) => r.outcome === 'ok').length).toBe(manifests.length);
-        for (const run of runs) expect(manifests.some((m) => run.detail.startsWith(m.replace('.manifest.json', ''))), run.detail).toBe(true);
+        // Every backup on disk was made by a recorded run; older ones of the same hour were pruned by later runs.
+        const ok = runs.filter((r) => r.outcome === 'ok');
+        expect(manifests.length).toBeGreaterThan(0);
+        for (const m of manifests) expect(ok.some((r) => r.detail.startsWith(m.replace('.manifest.json', ''))), m).toBe(true);
+        expect(ok.length).toBeGreaterThanOrEqual(manifests.length);
       }
     }, 240_000);
   });
