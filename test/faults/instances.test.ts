@@ -208,4 +208,17 @@ describe.skipIf(!testBackends().includes('postgres'))('two server instances behi
     expect(admitted).toHaveLength(codes.length);
     for (const row of admitted) expect(row.n).toBe(1);
   });
+
+  it('keeps serving through the balancer when one server dies, and the readiness check takes it out', async () => {
+    const client = apiClient(lb(), server.workstation);
+    await b.kill();
+    // Connections the balancer sends to the dead server are refused and redispatched to the live one.
+    for (let i = 0; i < 20; i += 1) expect((await client.request('GET', '/api/v1/whoami')).status).toBe(200);
+    for (let i = 0; (await haproxy.stats()).get('app2')?.status !== 'DOWN'; i += 1) {
+      if (i > 300) throw new Error('HAProxy did not mark the dead server down');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect((await haproxy.stats()).get('app1')?.status).toBe('UP');
+    expect((await client.request('GET', '/api/v1/whoami')).status).toBe(200);
+  });
 });
