@@ -39,12 +39,13 @@ export const test = base.extend<E2eFixtures>({
 
 export { expect };
 
-let shotNumber = 0;
+const shotNumbers = new WeakMap<TestInfo, number>();
 
-/** Saves a full-page screenshot as <nn>-<name>.png in the test's output folder. */
+/** Saves a full-page screenshot as <nn>-<name>.png in the test's output folder (numbered per test). */
 export async function shot(page: Page, testInfo: TestInfo, name: string): Promise<string> {
-  shotNumber += 1;
-  const file = testInfo.outputPath(`${String(shotNumber).padStart(2, '0')}-${name}.png`);
+  const number = (shotNumbers.get(testInfo) ?? 0) + 1;
+  shotNumbers.set(testInfo, number);
+  const file = testInfo.outputPath(`${String(number).padStart(2, '0')}-${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
