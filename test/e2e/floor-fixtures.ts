@@ -72,21 +72,37 @@ async function apiSession(world: World, workstation: { certPath: string; keyPath
 const owner = (world: World) => ({ tdb: { asAdmin: <T>(fn: (admin: World['admin']) => Promise<T>) => fn(world.admin) } }) as never;
 
 /**
- * One GA ticket sold at the outlet, printed, then reprinted for damage; an entry list for the event; a
- * gate user (entry.scan) of the promoter at workstation `tor-nord`. Blanks 6001… (whole sheets) so as not to meet the
- * run's other printers.
+ * An outlet clerk at a workstation of its own with the till open and blanks first…last of its own in the
+ * tray, who has just sold `tickets` GA tickets of a fresh event and issued their print job (not confirmed).
  */
-export async function entryScenario(world: World): Promise<EntryScenario> {
+async function soldAndIssued(world: World, options: { workstation: string; login: string; displayName: string; permissions: Parameters<World['user']>[2]; blanks: readonly [number, number]; tickets: number }) {
   const { outlet } = world.state.tenants;
   const event = await world.salesEvent({ gaCapacity: 50, sellers: [outlet] });
-  const clerkWs = await world.workstation(outlet, 'kasse-einlass');
-  const clerkUser = await world.user(outlet, 'kasse.einlass', ['sales.sell', 'tickets.print', 'tickets.reprint']);
-  await openTill(owner(world), outlet, clerkWs.id, clerkUser.id);
-  await insertBlankBatch(owner(world), outlet, 6_001, 6_030, clerkUser.id);
-  const clerk = await apiSession(world, clerkWs, clerkUser);
-  await expectStatus(clerk.request('PUT', '/api/v1/printing/tray', { nextBlankNumber: 6_001 }), 200, 'load paper');
-  const order = await sellGa(clerk, event.eventId, event.gaCategoryId, 1);
+  const ws = await world.workstation(outlet, options.workstation);
+  const user = await world.user(outlet, options.login, options.permissions, { displayName: options.displayName });
+  await openTill(owner(world), outlet, ws.id, user.id);
+  await insertBlankBatch(owner(world), outlet, options.blanks[0], options.blanks[1], user.id);
+  const clerk = await apiSession(world, ws, user);
+  await expectStatus(clerk.request('PUT', '/api/v1/printing/tray', { nextBlankNumber: options.blanks[0] }), 200, 'load paper');
+  const order = await sellGa(clerk, event.eventId, event.gaCategoryId, options.tickets);
   const job = await expectStatus(printJob(clerk, order.id), 201, 'print job');
+  return { event, user, clerk, job };
+}
+
+/**
+ * One GA ticket sold at the outlet, printed, then reprinted for damage; an entry list for the event; a
+ * gate user (entry.scan) of the promoter at workstation `tor-nord`. Blanks 6001… (whole sheets) so as not
+ * to meet the run's other printers.
+ */
+export async function entryScenario(world: World): Promise<EntryScenario> {
+  const { event, clerk, job } = await soldAndIssued(world, {
+    workstation: 'kasse-einlass',
+    login: 'kasse.einlass',
+    displayName: 'Kai Kasse',
+    permissions: ['sales.sell', 'tickets.print', 'tickets.reprint'],
+    blanks: [6_001, 6_030],
+    tickets: 1,
+  });
   await expectStatus(clerk.request('POST', `/api/v1/print-jobs/${job.id}/confirm`, {}), 200, 'confirm print');
   const first = job.tickets[0] as { ticketId: string; barcode: string };
   const reprint = await expectStatus(clerk.request('POST', `/api/v1/tickets/${first.ticketId}/reprint`, { reason: 'damaged' }, { 'idempotency-key': newKey() }), 201, 'reprint');
@@ -121,15 +137,13 @@ export interface StockScenario {
  * blanks 7003 and 7004 and never confirmed it: the printer jammed.
  */
 export async function stockScenario(world: World): Promise<StockScenario> {
-  const { outlet } = world.state.tenants;
-  const event = await world.salesEvent({ gaCapacity: 50, sellers: [outlet] });
-  const ws = await world.workstation(outlet, 'kasse-druck');
-  const user = await world.user(outlet, 'chef.druck', ['sales.sell', 'tickets.print', 'stock.manage'], { displayName: 'Paula Druck' });
-  await openTill(owner(world), outlet, ws.id, user.id);
-  await insertBlankBatch(owner(world), outlet, 7_003, 7_032, user.id);
-  const clerk = await apiSession(world, ws, user);
-  await expectStatus(clerk.request('PUT', '/api/v1/printing/tray', { nextBlankNumber: 7_003 }), 200, 'load paper');
-  const order = await sellGa(clerk, event.eventId, event.gaCategoryId, 2);
-  const job = await expectStatus(printJob(clerk, order.id), 201, 'print job');
+  const { user, job } = await soldAndIssued(world, {
+    workstation: 'kasse-druck',
+    login: 'chef.druck',
+    displayName: 'Paula Druck',
+    permissions: ['sales.sell', 'tickets.print', 'stock.manage'],
+    blanks: [7_003, 7_032],
+    tickets: 2,
+  });
   return { station: { workstation: 'kasse-druck', login: user.login, password: user.password }, pendingBlanks: [job.firstBlank as number, job.lastBlank as number] };
 }

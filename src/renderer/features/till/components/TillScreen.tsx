@@ -3,7 +3,7 @@
  * reason for a difference, and the numbered closing reports (Z). Keyboard: Enter submits the step in
  * front of the clerk, Alt+X shows the interim report, Alt+Z starts the closing, Esc cancels it.
  */
-import { useEffect, useId, useRef, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, type FormEvent, type KeyboardEvent, type RefObject } from 'react';
 import { useStore } from 'zustand';
 import type { TillClosingSummary } from '../../../../shared/api/till.js';
 import { formatEuro } from '../../../../shared/money-format.js';
@@ -35,6 +35,60 @@ function InputError({ store }: { store: TillStore }) {
   return <ErrorNotice error={error} />;
 }
 
+interface ClosingStepProps {
+  readonly store: TillStore;
+  readonly heading: string;
+  readonly note: string;
+  readonly label: string;
+  readonly submitText: string;
+  readonly value: string;
+  readonly onChange: (text: string) => void;
+  readonly onSubmit: () => Promise<void>;
+  readonly invalid: boolean;
+  readonly input: { readonly inputMode?: 'decimal'; readonly maxLength?: number };
+  readonly firstField: RefObject<HTMLInputElement | null>;
+}
+
+/** One step of the closing (count, then a reason if needed): one field, Enter submits, Esc cancels. */
+function ClosingStep({ store, heading, note, label, submitText, value, onChange, onSubmit, invalid, input, firstField }: ClosingStepProps) {
+  const { t } = useI18n();
+  const id = useId();
+  const busy = useStore(store, (s) => s.busy);
+  return (
+    <form
+      className="floor-panel till-step"
+      onSubmit={(event: FormEvent) => {
+        event.preventDefault();
+        void onSubmit();
+      }}
+      onKeyDown={(event: KeyboardEvent) => {
+        if (event.key !== 'Escape') return;
+        event.preventDefault();
+        store.getState().cancelClosing();
+      }}
+      aria-labelledby={`${id}-heading`}
+    >
+      <h2 id={`${id}-heading`}>{heading}</h2>
+      <p>{note}</p>
+      <div className="floor-field">
+        <label className="floor-field__label" htmlFor={`${id}-input`}>
+          {label}
+        </label>
+        <input id={`${id}-input`} ref={firstField} className="floor-field__input" autoComplete="off" {...input} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={invalid} />
+      </div>
+      <InputError store={store} />
+      <div className="till-actions">
+        <button type="submit" className="button floor-button--primary" disabled={busy}>
+          {submitText}
+        </button>
+        <button type="button" className="button" onClick={() => store.getState().cancelClosing()}>
+          {t('till.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
 export function TillScreen({ store, formatDateTime, onPdf }: TillScreenProps) {
   const { t } = useI18n();
   const s = useStore(store);
@@ -56,13 +110,6 @@ export function TillScreen({ store, formatDateTime, onPdf }: TillScreenProps) {
     event.preventDefault();
     void action();
   };
-  const onEscape = (event: KeyboardEvent) => {
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      store.getState().cancelClosing();
-    }
-  };
-
   return (
     <div className="till-screen">
       {s.phase === 'loading' && <p role="status">{t('till.loading')}</p>}
@@ -121,65 +168,35 @@ export function TillScreen({ store, formatDateTime, onPdf }: TillScreenProps) {
       )}
 
       {s.phase === 'counting' && (
-        <form className="floor-panel till-step" onSubmit={submit(() => store.getState().submitCount())} onKeyDown={onEscape} aria-labelledby={`${id}-count`}>
-          <h2 id={`${id}-count`}>{t('till.count.heading')}</h2>
-          <p>{t('till.count.note')}</p>
-          <div className="floor-field">
-            <label className="floor-field__label" htmlFor={`${id}-counted`}>
-              {t('till.count.label')}
-            </label>
-            <input
-              id={`${id}-counted`}
-              ref={firstField}
-              className="floor-field__input"
-              inputMode="decimal"
-              autoComplete="off"
-              value={s.countText}
-              onChange={(e) => store.getState().setCount(e.target.value)}
-              aria-invalid={s.error === 'AMOUNT_INVALID'}
-            />
-          </div>
-          <InputError store={store} />
-          <div className="till-actions">
-            <button type="submit" className="button floor-button--primary" disabled={s.busy}>
-              {t('till.count.submit')}
-            </button>
-            <button type="button" className="button" onClick={() => store.getState().cancelClosing()}>
-              {t('till.cancel')}
-            </button>
-          </div>
-        </form>
+        <ClosingStep
+          store={store}
+          heading={t('till.count.heading')}
+          note={t('till.count.note')}
+          label={t('till.count.label')}
+          submitText={t('till.count.submit')}
+          value={s.countText}
+          onChange={(text) => store.getState().setCount(text)}
+          onSubmit={() => store.getState().submitCount()}
+          invalid={s.error === 'AMOUNT_INVALID'}
+          input={{ inputMode: 'decimal' }}
+          firstField={firstField}
+        />
       )}
 
       {s.phase === 'reason' && (
-        <form className="floor-panel till-step" onSubmit={submit(() => store.getState().submitReason())} onKeyDown={onEscape} aria-labelledby={`${id}-reason`}>
-          <h2 id={`${id}-reason`}>{t('till.reason.heading')}</h2>
-          <p>{t('till.reason.note', { counted: formatEuro(s.countedCents ?? 0) })}</p>
-          <div className="floor-field">
-            <label className="floor-field__label" htmlFor={`${id}-reason-input`}>
-              {t('till.reason.label')}
-            </label>
-            <input
-              id={`${id}-reason-input`}
-              ref={firstField}
-              className="floor-field__input"
-              maxLength={500}
-              autoComplete="off"
-              value={s.reasonText}
-              onChange={(e) => store.getState().setReason(e.target.value)}
-              aria-invalid={s.error === 'REASON_TOO_SHORT'}
-            />
-          </div>
-          <InputError store={store} />
-          <div className="till-actions">
-            <button type="submit" className="button floor-button--primary" disabled={s.busy}>
-              {t('till.reason.submit')}
-            </button>
-            <button type="button" className="button" onClick={() => store.getState().cancelClosing()}>
-              {t('till.cancel')}
-            </button>
-          </div>
-        </form>
+        <ClosingStep
+          store={store}
+          heading={t('till.reason.heading')}
+          note={t('till.reason.note', { counted: formatEuro(s.countedCents ?? 0) })}
+          label={t('till.reason.label')}
+          submitText={t('till.reason.submit')}
+          value={s.reasonText}
+          onChange={(text) => store.getState().setReason(text)}
+          onSubmit={() => store.getState().submitReason()}
+          invalid={s.error === 'REASON_TOO_SHORT'}
+          input={{ maxLength: 500 }}
+          firstField={firstField}
+        />
       )}
 
       {s.phase === 'done' && s.closing !== null && s.closing.closing !== null && (
