@@ -1,5 +1,5 @@
 /** The printing and stock screen as the shell opens it: builds the store from the app's services once. */
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import { useServices } from '../../app/services.js';
 import { useI18n } from '../../i18n/context.js';
 import { ErrorNotice } from '../../lib/ErrorNotice.js';
@@ -41,6 +41,9 @@ export function StockRoute() {
       warnLevel: localWarnLevel(storage),
     });
   }, [backend, services]);
+  // At the station, main reports printer changes (paper out, back online): the screen follows at once.
+  const bridge = services.bridge;
+  useEffect(() => bridge?.events.printerStatus(() => void store.getState().refresh()), [bridge, store]);
   const format = useMemo(() => new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' }), [language]);
   const formatDateTime = useCallback((iso: string) => format.format(new Date(iso)), [format]);
   const { error: pdfError, download } = usePdfDownload();
