@@ -5,7 +5,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CategoryView, EventDetail, EventSummary, SeatMap } from '../../../shared/api/events.js';
-import type { PrintJobView, SpoilReason } from '../../../shared/api/printing.js';
+import type { PrintJobView, SpoilReason, TrayView } from '../../../shared/api/printing.js';
 import type { CreateOrderRequest, OrderView } from '../../../shared/api/sales.js';
 import type { CodedError } from '../../lib/error-messages.js';
 import type { SalesApi } from './api.js';
@@ -68,6 +68,8 @@ export interface SalesState {
   /** Best-available seats reserved on the server; sold with the order, released when dropped. */
   readonly hold: { readonly id: string; readonly seatIds: readonly string[]; readonly categoryId: string; readonly quantity: number } | undefined;
   readonly till: TillState;
+  /** The printer's paper as the server counts it; undefined when unknown or not this user's business. */
+  readonly tray: TrayView | undefined;
   readonly busy: boolean;
   readonly error: CodedError | undefined;
   /** The last sale: stays on screen (change!) until the next sale starts. */
@@ -77,6 +79,7 @@ export interface SalesState {
   readonly search: (query: string) => Promise<void>;
   readonly chooseEvent: (eventId: string) => Promise<void>;
   readonly checkTill: () => Promise<void>;
+  readonly checkTray: () => Promise<void>;
   readonly addPriceType: (index: number) => void;
   readonly removePriceType: (index: number) => void;
   readonly toggleSeat: (seatId: string) => void;
@@ -170,6 +173,7 @@ export function createSalesStore({ api, printer }: SalesStoreDeps): SalesStore {
       if (outcome.kind === 'printed') set({ print: { state: 'printed', blankNumbers: outcome.blankNumbers } });
       else if (outcome.kind === 'confirm') set({ print: { state: 'confirm', job: outcome.job, document: outcome.document } });
       else set({ print: { state: 'failed', error: outcome.error } });
+      await get().checkTray();
     };
 
     return {
@@ -182,6 +186,7 @@ export function createSalesStore({ api, printer }: SalesStoreDeps): SalesStore {
       seats: [],
       hold: undefined,
       till: 'unknown',
+      tray: undefined,
       busy: false,
       error: undefined,
       lastSale: undefined,
@@ -209,6 +214,11 @@ export function createSalesStore({ api, printer }: SalesStoreDeps): SalesStore {
         if (result.ok) set({ till: 'open' });
         else if (result.error.code === 'TILL_NOT_OPEN') set({ till: 'closed', error: result.error });
         else set({ till: 'unknown', error: result.error });
+      },
+
+      async checkTray() {
+        const result = await api.tray();
+        set({ tray: result.ok ? result.value : undefined });
       },
 
       addPriceType(index) {
@@ -343,6 +353,7 @@ export function createSalesStore({ api, printer }: SalesStoreDeps): SalesStore {
         const confirmed = await printer.confirm(current.job);
         if (!confirmed.ok) set({ error: confirmed.error });
         else set({ print: { state: 'printed', blankNumbers: confirmed.value.prints.map((entry) => entry.blankNumber) } });
+        await get().checkTray();
       },
 
       async spoilPrint(reason) {

@@ -48,6 +48,12 @@ function salesBackend(options: { tillOpen?: boolean } = {}): FakeBackend {
     return ok(printJobFor(orderFor({ items: [{ categoryId: GA, quantity: 2 }], payment: { method: 'cash' } })));
   });
   backend.answers.set(`POST /api/v1/print-jobs/${printJobFor(orderFor({ payment: { method: 'cash' } })).id}/confirm`, ok(printJobFor(orderFor({ items: [{ categoryId: GA, quantity: 2 }], payment: { method: 'cash' } }), 'active')));
+  let next = 501;
+  backend.answers.set('GET /api/v1/printing/tray', () => {
+    const tray = { workstationId: TILL.workstation.id, nextBlankNumber: next, sheet: Math.ceil(next / 3), position: ((next - 1) % 3) + 1, reusePartialSheets: false, available: 600 - next, voidedLeftovers: [] };
+    next += 2;
+    return ok(tray);
+  });
   backend.fetchDocument = async () => ok(new Blob(['%PDF-1.7'], { type: 'application/pdf' }));
   return backend;
 }
@@ -110,6 +116,8 @@ describe('sales screen', () => {
     expect(sold[0]!.idempotent).toBe(true);
     expect(backend.requests.filter((r) => r.path.endsWith('/confirm'))).toHaveLength(1);
     expect(screen.getByTestId('change').textContent).toBe('Kein Rückgeld');
+    // The paper count on screen follows the print (asked again after issuing and after confirming).
+    expect(screen.getByTestId('tray-status').textContent).toBe('Papier: nächstes Blanko 505, noch 95 im Drucker');
     // Focus is back in the search box for the next customer (UX.md 1).
     expect(document.activeElement?.id).toBe('event-search');
   });

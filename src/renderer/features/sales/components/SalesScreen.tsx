@@ -15,6 +15,25 @@ import { SaleResult } from './SaleResult.js';
 import { useSalesKeys } from './use-sales-keys.js';
 import '../sales.css';
 
+/** Paper in the printer (UX.md 8: the printer's state on the sale screen), as the server counts it. */
+function TrayStatus({ store }: { readonly store: SalesStore }) {
+  const { t } = useI18n();
+  const tray = useStore(store, (state) => state.tray);
+  if (tray === undefined) return null;
+  if (tray.nextBlankNumber === null) {
+    return (
+      <p className="notice notice--warning" data-testid="tray-status">
+        {t('sales.tray.empty')}
+      </p>
+    );
+  }
+  return (
+    <p className={tray.available < 10 ? 'notice notice--warning' : 'notice'} data-testid="tray-status">
+      {t('sales.tray.loaded', { next: tray.nextBlankNumber, available: tray.available })}
+    </p>
+  );
+}
+
 /** The registered screen: builds its store from the app's services once. */
 export function SalesScreen() {
   const { backend, bridge } = useServices();
@@ -44,7 +63,12 @@ export function SalesView({ store }: { readonly store: SalesStore }) {
 
   useEffect(() => {
     void store.getState().checkTill();
+    void store.getState().checkTray();
     search.current?.focus();
+    // Leaving the screen gives reserved best-available seats back at once instead of after the hold time.
+    return () => {
+      void store.getState().clearCart();
+    };
   }, [store]);
 
   const tillScreen = visibleScreens(SCREENS, session.getState().hasAny).find((screen) => screen.id === 'till');
@@ -59,6 +83,7 @@ export function SalesView({ store }: { readonly store: SalesStore }) {
             workArea.current?.focus();
           }}
         />
+        <TrayStatus store={store} />
         {till === 'closed' ? (
           <div className="notice notice--warning" role="alert" data-testid="till-closed">
             <p>{t('sales.till.closed')}</p>
