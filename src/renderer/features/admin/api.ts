@@ -1,6 +1,7 @@
 /** The admin screen's requests over the backend port, typed by the shared contract. */
 import { Type } from 'typebox';
 import { CreateSeatsResponse, EventDetail, EventSummary, OutletDirectoryEntry, SalesRightView, VenueView, type CreateEventRequest, type PutSalesRightRequest } from '../../../shared/api/events.js';
+import { BillingProfileResponse, BillingProfileView, type BillingProfileInput } from '../../../shared/api/invoicing.js';
 import { EventSalesStats } from '../../../shared/api/reports.js';
 import { CreateUserResponse, InitialPasswordResponse, SessionView, UserView, type CreateUserRequest } from '../../../shared/api/users.js';
 import { WorkstationView } from '../../../shared/api/workstations.js';
@@ -41,6 +42,8 @@ export function adminApi(backend: AdminBackend) {
     putSalesRight: (id: string, outletId: string, body: PutSalesRightRequest) =>
       backend.request({ method: 'PUT', path: `${event(id)}/sales-rights/${seg(outletId)}`, body, response: SalesRightView }),
     removeSalesRight: (id: string, outletId: string) => backend.request({ method: 'DELETE', path: `${event(id)}/sales-rights/${seg(outletId)}`, response: null }),
+    billingProfile: () => backend.request({ method: 'GET', path: '/api/v1/billing-profile', response: BillingProfileResponse }),
+    saveBillingProfile: (body: BillingProfileInput) => backend.request({ method: 'PUT', path: '/api/v1/billing-profile', body, response: BillingProfileView }),
     salesStats: (id: string) => backend.request({ method: 'GET', path: `${event(id)}/sales-stats`, response: EventSalesStats }),
   };
 }

@@ -3,6 +3,7 @@
  * workstations. A factory over the admin API; failures stay coded for the screen to explain.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { BillingProfileInput, BillingProfileView } from '../../../shared/api/invoicing.js';
 import type { SessionView, UserView } from '../../../shared/api/users.js';
 import type { WorkstationView } from '../../../shared/api/workstations.js';
 import type { ApiError } from '../../../shared/api-client/errors.js';
@@ -28,7 +29,9 @@ export interface AdminState {
   readonly loading: boolean;
   readonly busy: boolean;
   readonly error: AdminFailure | null;
-  readonly notice: { readonly key: 'created' | 'saved' | 'disabled' | 'enabled' | 'unlocked' | 'sessionEnded' | 'revoked' | 'reset'; readonly label: string } | null;
+  readonly notice: { readonly key: 'created' | 'saved' | 'disabled' | 'enabled' | 'unlocked' | 'sessionEnded' | 'revoked' | 'reset' | 'profileSaved'; readonly label: string } | null;
+  /** The tenant's billing data; undefined until loaded, null when never entered. */
+  readonly profile: BillingProfileView | null | undefined;
   readonly oneTime: OneTimePassword | null;
   readonly selectedUserId: string | null;
 
@@ -44,6 +47,8 @@ export interface AdminState {
   acknowledgeOneTime(): void;
   endSession(sessionId: string): Promise<boolean>;
   revokeWorkstation(workstationId: string, reason: string): Promise<boolean>;
+  loadProfile(): Promise<void>;
+  saveProfile(input: BillingProfileInput): Promise<boolean>;
 }
 
 export type AdminStore = StoreApi<AdminState>;
@@ -66,6 +71,7 @@ export function createAdminStore({ api }: { api: AdminApi }): AdminStore {
       notice: null,
       oneTime: null,
       selectedUserId: null,
+      profile: undefined,
 
       async loadUsers() {
         set({ loading: true });
@@ -143,6 +149,17 @@ export function createAdminStore({ api }: { api: AdminApi }): AdminStore {
         act(
           () => api.endSession(sessionId),
           () => set({ sessions: get().sessions.filter((s) => s.id !== sessionId), notice: { key: 'sessionEnded', label: '' } }),
+        ),
+
+      async loadProfile() {
+        const result = await api.billingProfile();
+        set(result.ok ? { profile: result.value.profile } : { error: result.error });
+      },
+
+      saveProfile: (input) =>
+        act(
+          () => api.saveBillingProfile(input),
+          (profile) => set({ profile, notice: { key: 'profileSaved', label: profile.legalName } }),
         ),
 
       async revokeWorkstation(workstationId, reason) {

@@ -10,17 +10,19 @@ import { adminApi } from '../api.js';
 import { createEventsStore, type EventsStore } from '../events-store.js';
 import { grantableRights } from '../rights.js';
 import { createAdminStore, type AdminStore } from '../store.js';
+import { BillingProfilePanel } from './BillingProfilePanel.js';
 import { EventsPanel } from './EventsPanel.js';
 import { SessionsPanel } from './SessionsPanel.js';
 import { UsersPanel } from './UsersPanel.js';
 import { WorkstationsPanel } from './WorkstationsPanel.js';
 
-type AdminTab = 'users' | 'sessions' | 'workstations' | 'events';
+type AdminTab = 'users' | 'sessions' | 'workstations' | 'events' | 'profile';
 const TABS: ReadonlyArray<{ tab: AdminTab; key: string; right: Permission }> = [
   { tab: 'users', key: 'B', right: 'users.manage' },
   { tab: 'sessions', key: 'I', right: 'users.manage' },
   { tab: 'workstations', key: 'A', right: 'workstations.manage' },
   { tab: 'events', key: 'V', right: 'events.manage' },
+  { tab: 'profile', key: 'R', right: 'users.manage' },
 ];
 const SEARCH_ID = 'admin-user-search';
 
@@ -90,6 +92,7 @@ export function AdminView({ admin, events, permissions, tenantKind }: AdminViewP
         {tab === 'sessions' ? <SessionsPanel store={admin} /> : null}
         {tab === 'workstations' ? <WorkstationsPanel store={admin} /> : null}
         {tab === 'events' ? <EventsPanel store={events} /> : null}
+        {tab === 'profile' ? <BillingProfilePanel store={admin} /> : null}
       </div>
     </div>
   );
