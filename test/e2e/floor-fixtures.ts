@@ -72,11 +72,12 @@ async function apiSession(world: World, workstation: { certPath: string; keyPath
 const owner = (world: World) => ({ tdb: { asAdmin: <T>(fn: (admin: World['admin']) => Promise<T>) => fn(world.admin) } }) as never;
 
 /**
- * An outlet clerk at a workstation of its own with the till open and blanks first…last of its own in the
+ * A clerk of the second outlet at a workstation of its own with the till open and blanks first…last in the
  * tray, who has just sold `tickets` GA tickets of a fresh event and issued their print job (not confirmed).
  */
 async function soldAndIssued(world: World, options: { workstation: string; login: string; displayName: string; permissions: Parameters<World['user']>[2]; blanks: readonly [number, number]; tickets: number }) {
-  const { outlet } = world.state.tenants;
+  // The second outlet: its events (all named like the run's shared one) stay out of the other specs' lists.
+  const outlet = world.state.tenants.outletB;
   const event = await world.salesEvent({ gaCapacity: 50, sellers: [outlet] });
   const ws = await world.workstation(outlet, options.workstation);
   const user = await world.user(outlet, options.login, options.permissions, { displayName: options.displayName });
