@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiResult } from '../../../../src/shared/api-client/errors.js';
 import type { CheckInVerdict, EntryListView } from '../../../../src/shared/api/entry.js';
-import { createWebEntryBackend, type GateStatus } from '../../../../src/renderer/features/entry/backend.js';
+import { createDesktopEntryBackend, createWebEntryBackend, type EntryBridge, type GateStatus } from '../../../../src/renderer/features/entry/backend.js';
+import type { GateStatusView } from '../../../../src/shared/ipc/entry.js';
 import { chartGeometry } from '../../../../src/renderer/features/entry/components/ProgressChart.js';
 import type { BackendRequest } from '../../../../src/renderer/lib/backend.js';
 
@@ -67,6 +68,61 @@ describe('web entry path', () => {
     await entry.scan('9999999999999999999999');
     await entry.scan('9999999999999999999999');
     expect(sent.map((s) => (s.body as { nonce: string }).nonce)).toEqual(['nonce-aaaaaaaaaaaaaaaa', 'nonce-bbbbbbbbbbbbbbbb', 'nonce-cccccccccccccccc']);
+  });
+});
+
+describe('desktop entry path', () => {
+  it('opens, scans and reports status and HID scans through the bridge; figures come over the API', async () => {
+    const calls: string[] = [];
+    const status: GateStatusView = { entryListId: LIST.id, gate: 'Nord 1', mode: 'offline', listAgeMs: 61_000, pendingUploads: 3, lastError: 'SERVER_UNREACHABLE' };
+    let statusListener: ((s: GateStatusView) => void) | undefined;
+    let scanListener: ((s: { code: string }) => void) | undefined;
+    const bridge: EntryBridge = {
+      entry: {
+        lists: async () => ({ ok: true, value: [LIST] }),
+        open: async (args) => {
+          calls.push(`open ${args.entryListId} ${args.gate}`);
+          return { ok: true, value: status };
+        },
+        scan: async (args) => {
+          calls.push(`scan ${args.code}`);
+          return { ok: true, value: { mode: 'offline', verdict: 'admitted', ok: true, scannedAt: '2026-12-04T19:00:00.000Z', listAgeMs: 61_000 } };
+        },
+        close: async () => {
+          calls.push('close');
+          return { ok: true, value: status };
+        },
+      },
+      events: {
+        entryStatus: (listener) => {
+          statusListener = listener;
+          return () => undefined;
+        },
+        scannerScan: (listener) => {
+          scanListener = listener;
+          return () => undefined;
+        },
+      },
+    };
+    const entry = createDesktopEntryBackend(bridge, async (id) => {
+      calls.push(`stats ${id}`);
+      return { ok: false, error: { code: 'SERVER_UNREACHABLE' } };
+    });
+    expect(entry.offlineCapable).toBe(true);
+    expect(await entry.open(LIST, 'Nord 1')).toEqual({ ok: true, value: { mode: 'offline', listAgeMs: 61_000, pendingUploads: 3 } });
+    // The list age belongs to the status line, not to the verdict; the verdict says it was decided offline.
+    expect(await entry.scan(CODE)).toEqual({ ok: true, value: { mode: 'offline', verdict: 'admitted', ok: true, scannedAt: '2026-12-04T19:00:00.000Z' } });
+    const seen: GateStatus[] = [];
+    entry.onStatus((s) => seen.push(s));
+    statusListener?.({ ...status, mode: 'online', pendingUploads: 0 });
+    expect(seen).toEqual([{ mode: 'online', listAgeMs: 61_000, pendingUploads: 0 }]);
+    const hid: string[] = [];
+    entry.onHardwareScan?.((code) => hid.push(code));
+    scanListener?.({ code: CODE });
+    expect(hid).toEqual([CODE]);
+    await entry.stats(LIST.id);
+    await entry.close();
+    expect(calls).toEqual([`open ${LIST.id} Nord 1`, `scan ${CODE}`, `stats ${LIST.id}`, 'close']);
   });
 });
 
