@@ -22,6 +22,8 @@ export function classifyOrderQuery(text: string): OrderQuery | undefined {
 export function ordersApi(backend: Backend) {
   return {
     search: (query: OrderQuery) => backend.request({ method: 'GET', path: '/api/v1/orders', query: { ...query, limit: 30 }, response: OrderList }),
+    /** Today's orders of the outlet, newest first (UX.md 14: the reprint dialog starts with them). */
+    since: (from: Date) => backend.request({ method: 'GET', path: '/api/v1/orders', query: { from: from.toISOString(), limit: 30 }, response: OrderList }),
     order: (orderId: string) => backend.request({ method: 'GET', path: `/api/v1/orders/${orderId}`, response: OrderView }),
     prints: (orderId: string) => backend.request({ method: 'GET', path: `/api/v1/orders/${orderId}/prints`, response: PrintList }),
     event: (eventId: string) => backend.request({ method: 'GET', path: `/api/v1/events/${eventId}`, response: EventDetail }),

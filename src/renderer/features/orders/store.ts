@@ -31,6 +31,8 @@ export interface OrdersState {
   readonly done: { readonly kind: 'cancelled' | 'reprinted'; readonly tickets: number } | undefined;
 
   readonly search: (text: string) => Promise<void>;
+  /** Lists today's orders (local midnight on), newest first, until the clerk searches. */
+  readonly today: (now: Date) => Promise<void>;
   readonly open: (orderId: string) => Promise<void>;
   readonly ask: (action: OrderAction | undefined) => void;
   readonly cancel: (request: Omit<CancelOrderRequest, 'ticketIds'>) => Promise<boolean>;
@@ -84,6 +86,14 @@ export function createOrdersStore({ api, printer }: { readonly api: OrdersApi; r
         // One hit (a scanned barcode, an order number): open it at once.
         const [only] = found.value;
         if (found.value.length === 1 && only !== undefined) await get().open(only.id);
+      },
+
+      async today(now) {
+        const midnight = new Date(now.getFullYear(), now.getMonth(), now.getDate());
+        const found = await api.since(midnight);
+        // A search typed meanwhile wins.
+        if (get().query !== undefined) return;
+        set(found.ok ? { results: found.value } : { error: found.error });
       },
 
       async open(orderId) {

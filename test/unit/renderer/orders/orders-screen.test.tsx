@@ -81,7 +81,11 @@ describe('orders screen', () => {
     await renderOrders(backend);
     // The scanner types into the focused search box and ends with Enter.
     await user.keyboard(`${BARCODE}{Enter}`);
-    expect(backend.requests.find((r) => r.path === '/api/v1/orders')?.query).toEqual({ barcode: BARCODE, limit: 30 });
+    expect(backend.requests.filter((r) => r.path === '/api/v1/orders').map((r) => r.query)).toEqual([
+      // Today's orders from local midnight (the list the screen opens with), then the scanned code.
+      { from: expect.any(String), limit: 30 },
+      { barcode: BARCODE, limit: 30 },
+    ]);
     const detail = await screen.findByTestId('order-detail');
     expect(within(detail).getByRole('heading', { name: 'Auftrag 1042' })).toBeTruthy();
     expect(within(detail).getByText(/Veranstaltung: Sommerkonzert/)).toBeTruthy();
@@ -105,6 +109,16 @@ describe('orders screen', () => {
       expect(screen.getByTestId('print-status').getAttribute('data-state')).toBe('printed');
     });
     expect(document.activeElement?.id).toBe('order-search');
+  });
+
+  it('opens with today’s orders, newest first', async () => {
+    const backend = ordersBackend(['sales.sell']);
+    await renderOrders(backend);
+    expect(await screen.findByRole('heading', { name: 'Heutige Aufträge, neueste zuerst' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: /Auftrag 1042/ })).toBeTruthy();
+    const from = backend.requests.find((r) => r.path === '/api/v1/orders')?.query?.['from'];
+    // Local midnight of the station's day (the services' clock says 1 January 1970 here).
+    expect(new Date(String(from)).getTime()).toBe(new Date(1970, 0, 1).getTime());
   });
 
   it('cancels with a reason only, saying what happens to the barcodes', async () => {

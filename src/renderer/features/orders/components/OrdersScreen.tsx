@@ -35,7 +35,7 @@ function useTicketLabel() {
 /** Search (typed or scanned), the order with its tickets and print history, cancel and reprint. */
 export function OrdersView({ store }: { readonly store: OrdersStore }) {
   const { t, language } = useI18n();
-  const { session } = useServices();
+  const { session, now } = useServices();
   const [text, setText] = useState('');
   const search = useRef<HTMLInputElement>(null);
   const results = useStore(store, (state) => state.results);
@@ -49,6 +49,10 @@ export function OrdersView({ store }: { readonly store: OrdersStore }) {
     search.current?.focus();
     search.current?.select();
   }, []);
+
+  useEffect(() => {
+    void store.getState().today(new Date(now()));
+  }, [store, now]);
 
   useEffect(() => {
     focusSearch();
@@ -107,9 +111,9 @@ export function OrdersView({ store }: { readonly store: OrdersStore }) {
         onRetry={focusSearch}
       />
       {searched && results.length === 0 ? <p role="status">{t('orders.search.none')}</p> : null}
-      {results.length > 1 ? (
+      {results.length > 1 || (!searched && results.length > 0) ? (
         <section aria-labelledby="orders-results-heading">
-          <h2 id="orders-results-heading">{t('orders.results')}</h2>
+          <h2 id="orders-results-heading">{t(searched ? 'orders.results' : 'orders.today')}</h2>
           <ul className="orders__results">
             {results.map((result) => (
               <li key={result.id}>
