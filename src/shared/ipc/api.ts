@@ -1,9 +1,10 @@
 /**
  * The station's one generic API channel: the renderer asks main to send a request to the backend with
  * the workstation certificate and the session token, which never leave main. Main sends only what
- * matches API_ROUTE_ALLOW_LIST (method + path template), so a compromised page cannot reach identity,
- * CA or admin routes the screens do not use; the server checks rights on top of that. Login, logout
- * and password change keep their own channels (area `auth`).
+ * matches API_ROUTE_ALLOW_LIST (method + path template), so a compromised page cannot reach CA,
+ * intrusion or other routes the screens do not use; the server checks rights on top of that. Login,
+ * logout and password change keep their own channels (area `auth`). test/unit/renderer/shell/
+ * station-allow-list.test.ts calls every screen API and fails on a route missing here.
  */
 import { Type, type Static } from 'typebox';
 
@@ -61,6 +62,49 @@ export const API_ROUTE_ALLOW_LIST: ReadonlyArray<readonly [ApiMethod, string]> =
   ['GET', '/api/v1/entry-lists/:id/stats'],
   ['POST', '/api/v1/print-jobs/:id/spoil'],
   ['GET', '/api/v1/stock/report'],
+  // Back office (invoicing, admin, audit): the station serves back-office clerks too (DESIGN.md 1).
+  ['GET', '/api/v1/invoices'],
+  ['GET', '/api/v1/invoices/invoiceable-orders'],
+  ['GET', '/api/v1/invoices/open-items'],
+  ['GET', '/api/v1/invoices/:id'],
+  ['DELETE', '/api/v1/invoices/:id'],
+  ['POST', '/api/v1/invoices/business-orders'],
+  ['POST', '/api/v1/invoices/outlet-settlements'],
+  ['POST', '/api/v1/invoices/promoter-settlements'],
+  ['POST', '/api/v1/invoices/:id/issue'],
+  ['POST', '/api/v1/invoices/:id/cancel'],
+  ['GET', '/api/v1/payments'],
+  ['POST', '/api/v1/payments'],
+  ['POST', '/api/v1/payments/imports'],
+  ['POST', '/api/v1/payments/:id/assign'],
+  ['POST', '/api/v1/payments/:id/discard'],
+  ['GET', '/api/v1/billing-profile'],
+  ['PUT', '/api/v1/billing-profile'],
+  ['GET', '/api/v1/users'],
+  ['POST', '/api/v1/users'],
+  ['PUT', '/api/v1/users/:id/permissions'],
+  ['POST', '/api/v1/users/:id/disable'],
+  ['POST', '/api/v1/users/:id/enable'],
+  ['POST', '/api/v1/users/:id/unlock'],
+  ['POST', '/api/v1/users/:id/reset-password'],
+  ['GET', '/api/v1/sessions'],
+  ['POST', '/api/v1/sessions/:id/end'],
+  ['GET', '/api/v1/workstations'],
+  ['POST', '/api/v1/workstations/:id/revoke'],
+  ['GET', '/api/v1/venues'],
+  ['POST', '/api/v1/venues'],
+  ['POST', '/api/v1/events'],
+  ['POST', '/api/v1/events/:id/status'],
+  ['POST', '/api/v1/events/:id/categories'],
+  ['POST', '/api/v1/events/:id/categories/:id/variants'],
+  ['POST', '/api/v1/events/:id/seats'],
+  ['GET', '/api/v1/events/:id/outlets'],
+  ['GET', '/api/v1/events/:id/sales-rights'],
+  ['PUT', '/api/v1/events/:id/sales-rights/:id'],
+  ['DELETE', '/api/v1/events/:id/sales-rights/:id'],
+  ['GET', '/api/v1/events/:id/sales-stats'],
+  ['GET', '/api/v1/audit'],
+  ['GET', '/api/v1/audit/verify'],
 ];
 
 function templateToRegExp(template: string): RegExp {
