@@ -7,7 +7,8 @@ import { verifyAllChains } from '../../server/src/modules/audit/verify.js';
 import { operatorScope } from '../../server/src/modules/tenants/operator-scope.js';
 import { testBackends } from '../support/backends.js';
 import { httpsRequest, type HttpsResult } from '../support/https.js';
-import { createUser } from '../support/identity.js';
+import { apiClient, createUser, loginAs } from '../support/identity.js';
+import { openDatabase } from '../../server/src/db/database.js';
 import { counters, createSalesFixture, newKey, openTill, type SalesFixture } from '../support/sales-fixtures.js';
 import { startServerProcess, writeTlsFiles, type ServerProcess, type TlsFiles } from '../support/server-process.js';
 import { startDelayingProxy, type TcpProxy } from '../support/tcp-proxy.js';
@@ -232,5 +233,75 @@ describe.skipIf(!testBackends().includes('postgres'))('crash during an on-sale r
   it('keeps the sessions of before the crash valid in the new process', async () => {
     const res = await call(buyers[0]!, 'GET', '/api/v1/auth/me');
     expect(res.status, res.body).toBe(200);
+  });
+});
+
+/**
+ * The embedded default: the server process on PGlite killed with SIGKILL while eight clerks sell. PGlite
+ * belongs to one process (lock file), so the checks run on the data directory after the crash; then a new
+ * process takes over the directory of the dead one and the clerks replay their unanswered sales.
+ */
+describe.skipIf(!testBackends().includes('pglite'))('crash during sales on the embedded database (PGlite, SIGKILL)', () => {
+  it('keeps every sale a clerk was told about, exactly once, and the next process serves on', async () => {
+    const server = await startTestServer('pglite');
+    const work = mkdtempSync(path.join(tmpdir(), 'boxoffice-crash-pglite-'));
+    let proc: ServerProcess | undefined;
+    try {
+      const fx = await createSalesFixture(server, { gaCapacity: 100_000 });
+      const user = await createUser(server, server.tenants.outlet, 'kasse.p', ['sales.sell']);
+      await openTill(server, server.tenants.outlet, server.workstation.id, user.id);
+      await server.app.close();
+      await server.tdb.db.close();
+      const tls = writeTlsFiles(path.join(work, 'tls'), server.pki);
+      const dataDir = path.dirname(server.tdb.pgliteDir ?? '');
+      proc = await startServerProcess({ dataDir, tls });
+      let clerk = await loginAs({ ...server, port: proc.port }, server.workstation, user);
+      const told = new Map<string, string>();
+      const pending = new Set<string>();
+      const body = { eventId: fx.eventId, channel: 'counter', items: [{ categoryId: fx.gaCategoryId, quantity: 1 }], payment: { method: 'card', reference: 'K-1' } };
+      const sell = async (key: string) => {
+        pending.add(key);
+        const res = await clerk.request('POST', '/api/v1/orders', body, { 'idempotency-key': key });
+        if (res.status !== 201) throw new Error(`${res.status} ${res.body}`);
+        told.set(key, res.json.id as string);
+        pending.delete(key);
+      };
+      let crashed = false;
+      const workers = Array.from({ length: 8 }, async () => {
+        while (!crashed) await sell(newKey()).catch(() => undefined);
+      });
+      while (told.size < 30) await sleep(20);
+      await proc.kill();
+      crashed = true;
+      await Promise.all(workers);
+      expect(pending.size).toBeGreaterThan(0);
+
+      proc = await startServerProcess({ dataDir, tls });
+      // The session of before the crash is still valid in the new process.
+      clerk = apiClient({ ...server, port: proc.port }, server.workstation, clerk.token);
+      for (const key of [...pending]) await sell(key);
+      await sell(newKey());
+      expect(await proc.stop()).toBe(0);
+      proc = undefined;
+
+      const db = await openDatabase({ pgliteDir: server.tdb.pgliteDir ?? '', migrate: false });
+      try {
+        await db.knex.raw('RESET ROLE');
+        const orders = await db.knex('orders').where({ event_id: fx.eventId }).pluck<string[]>('id');
+        expect(new Set(orders)).toEqual(new Set(told.values()));
+        const [cat] = await db.knex('price_categories').where({ id: fx.gaCategoryId }).select<Array<{ sold: number }>>('sold');
+        const tickets = await db.knex('tickets').where({ category_id: fx.gaCategoryId, status: 'valid' }).count<Array<{ n: number }>>('* as n');
+        expect(cat?.sold).toBe(told.size);
+        expect(Number(tickets[0]?.n)).toBe(told.size);
+        const chains = await verifyAllChains(db.knex, await operatorScope(db.knex));
+        for (const chain of chains) expect(chain, chain.tenantCode).toMatchObject({ ok: true });
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await proc?.kill();
+      rmSync(work, { recursive: true, force: true });
+      await server.tdb.cleanup();
+    }
   });
 });
