@@ -49,6 +49,9 @@ export const TICKET = {
   /** Code 128 module (narrowest bar) on the ticket: 0.33 mm (13 mil), read by every handscanner. */
   moduleMm: 0.33,
   reprintY: 88,
+  /** "DUPLIKAT" on a reprint: large, in the free space right of the barcode digits, below the meta column. */
+  duplicateY: 79,
+  duplicateFontPt: 16,
 } as const;
 
 export const STUB = {
@@ -61,6 +64,7 @@ export const STUB = {
   priceY: 31,
   orderY: 36,
   blankY: 40,
+  duplicateY: 46,
   barcodeY: 62,
   barcodeHeight: 12,
   barcodeTextY: 75,

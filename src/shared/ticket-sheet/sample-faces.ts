@@ -1,6 +1,6 @@
 /**
  * Sample ticket faces: for the documentation image, the benchmark and tests. Deliberately awkward: a
- * long event name, Cyrillic and Greek names, umlauts, a reduction, general admission and a reprint.
+ * long event name, Cyrillic and Greek names, umlauts, a reduction, general admission and a reprint (marked as a duplicate).
  * The barcodes are well-formed digit strings, not codes the server issued.
  */
 import type { TicketFace } from './ticket-face.js';
@@ -31,6 +31,7 @@ export function sampleFace(blankNumber: number, overrides: Partial<TicketFace> =
     outletName: 'Ticketshop am Hauptbahnhof',
     printedAt: '2026-12-04T15:30:00.000Z',
     reprintCount: 0,
+    duplicate: false,
     promoterName: 'Konzertdirektion Elbflorenz GmbH',
     ...overrides,
   };
@@ -50,6 +51,6 @@ export function sampleSheetFaces(sheetNumber = 1): TicketFace[] {
       priceCents: 12_350,
       vatRateBp: 1900,
     }),
-    sampleFace(first + 2, { reprintCount: 1, priceCents: 0, vatRateBp: 0, categoryName: 'Freikarte', seat: { block: 'Loge 3', row: '1', seat: '4' } }),
+    sampleFace(first + 2, { reprintCount: 1, duplicate: true, priceCents: 0, vatRateBp: 0, categoryName: 'Freikarte', seat: { block: 'Loge 3', row: '1', seat: '4' } }),
   ];
 }

@@ -165,6 +165,7 @@ export function blankNodes(face: TicketFace, slot: StartPosition, options: Sheet
   const ticketCentre = TICKET.left + ((QUIET_ZONE_MODULES * 2 + pattern.length) * TICKET.moduleMm) / 2;
   lines.push(centredDigits(m, face.barcode, ticketCentre, TICKET.barcodeTextY, 8.5));
   lines.push(...textBox(m, { xMm: TICKET.left, yMm: TICKET.reprintY, widthMm: ticketWidth }, t.reprint, { maxPt: 8, minPt: 6, maxLines: 1, bold: true }));
+  lines.push(...textBox(m, { xMm: TICKET.metaX, yMm: TICKET.duplicateY, widthMm: metaWidth }, t.duplicate, { maxPt: TICKET.duplicateFontPt, minPt: 10, maxLines: 1, bold: true }));
 
   // Stub.
   lines.push(...textBox(m, { xMm: STUB.left, yMm: STUB.eventY, widthMm: stubWidth }, t.event, { maxPt: 8, minPt: 6, maxLines: 2, bold: true }));
@@ -173,6 +174,7 @@ export function blankNodes(face: TicketFace, slot: StartPosition, options: Sheet
   lines.push(...textBox(m, { xMm: STUB.left, yMm: STUB.priceY, widthMm: stubWidth }, `${t.price} ${t.vatNote}`, { maxPt: 7, minPt: 5.5, maxLines: 1 }));
   lines.push(...textBox(m, { xMm: STUB.left, yMm: STUB.orderY, widthMm: stubWidth }, t.order, { maxPt: 7, minPt: 5.5, maxLines: 1 }));
   lines.push(...textBox(m, { xMm: STUB.left, yMm: STUB.blankY, widthMm: stubWidth }, t.blank, { maxPt: 7, minPt: 5.5, maxLines: 1, bold: true }));
+  lines.push(...textBox(m, { xMm: STUB.left, yMm: STUB.duplicateY, widthMm: stubWidth }, t.duplicate, { maxPt: 12, minPt: 8, maxLines: 1, bold: true }));
   const stubModule = stubModuleMm(pattern);
   const stubBars = bars(place, pattern, { xMm: STUB.left, yMm: STUB.barcodeY, heightMm: STUB.barcodeHeight, moduleMm: stubModule });
   const stubCentre = STUB.left + ((QUIET_ZONE_MODULES * 2 + pattern.length) * stubModule) / 2;

@@ -31,6 +31,12 @@ export const TicketFace = Type.Object(
     printedAt: Type.String({ format: 'date-time' }),
     /** 0 for the first print of the ticket, 1 for the first reprint, … (shown as "Ersatzticket"). */
     reprintCount: Type.Integer({ minimum: 0 }),
+    /**
+     * True when this print replaces an earlier print of the ticket (a print job of kind 'reprint'): the
+     * sheet then carries a large "DUPLIKAT" mark on ticket and stub (UX.md 13). A spoiled blank printed
+     * again within the same first print job is not a duplicate.
+     */
+    duplicate: Type.Boolean(),
     promoterName: Type.String({ maxLength: 200 }),
   },
   { additionalProperties: false },

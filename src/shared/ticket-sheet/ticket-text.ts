@@ -59,7 +59,12 @@ export interface TicketTexts {
   readonly blank: string;
   /** "Ersatzticket (2. Druck)" for a reprint; empty for the first print. */
   readonly reprint: string;
+  /** "DUPLIKAT" on a reprint's sheet (UX.md 13); empty otherwise. */
+  readonly duplicate: string;
 }
+
+/** The mark on a reprinted ticket's face (German, like the rest of the face). */
+export const DUPLICATE_MARK = 'DUPLIKAT';
 
 export function ticketTexts(face: TicketFace): TicketTexts {
   const seat = face.seat === null ? 'Stehplatz / freie Platzwahl' : `Block ${face.seat.block} · Reihe ${face.seat.row} · Platz ${face.seat.seat}`;
@@ -77,5 +82,6 @@ export function ticketTexts(face: TicketFace): TicketTexts {
     printedAt: `Gedruckt ${shortDateTime(face.printedAt, face.timeZone)}`,
     blank: `Blanko-Nr. ${face.blankNumber}`,
     reprint: face.reprintCount === 0 ? '' : `Ersatzticket (${face.reprintCount + 1}. Druck)`,
+    duplicate: face.duplicate ? DUPLICATE_MARK : '',
   };
 }

@@ -199,6 +199,7 @@ for (const backend of testBackends()) {
           promoterName: 'Konzertbüro',
           printedAt: clock.now().toISOString(),
           reprintCount: 0,
+          duplicate: false,
           vatRateBp: 700,
         });
       }
@@ -296,9 +297,9 @@ for (const backend of testBackends()) {
       // The two tickets print again, on new blanks with new barcodes.
       const retry = await printJob(clerk, failedOrder.id);
       expect(retry.status).toBe(201);
-      expect((retry.json.tickets as TicketFace[]).map((t) => [t.blankNumber, t.reprintCount])).toEqual([
-        [16, 0],
-        [17, 0],
+      expect((retry.json.tickets as TicketFace[]).map((t) => [t.blankNumber, t.reprintCount, t.duplicate])).toEqual([
+        [16, 0, false],
+        [17, 0, false],
       ]);
       expect((retry.json.tickets as TicketFace[]).some((t) => firstBarcodes.includes(t.barcode))).toBe(false);
       expect((await confirm(clerk, retry.json.id)).status).toBe(200);
@@ -354,7 +355,7 @@ for (const backend of testBackends()) {
       expect(res.status).toBe(201);
       expect(res.json).toMatchObject({ kind: 'reprint', orderId: counterOrder.id, firstBlank: 28, lastBlank: 28, workstationId: managerWs.id });
       const face = res.json.tickets[0] as TicketFace;
-      expect(face).toMatchObject({ ticketId: target.ticketId, blankNumber: 28, reprintCount: 1, seat: { block: 'A', row: '1', seat: '1' } });
+      expect(face).toMatchObject({ ticketId: target.ticketId, blankNumber: 28, reprintCount: 1, duplicate: true, seat: { block: 'A', row: '1', seat: '1' } });
       expect(face.barcode).not.toBe(target.barcode);
       const prints = await printsOf([target.ticketId]);
       expect(prints.map((p) => [p.blank_number, p.status, p.void_reason])).toEqual([

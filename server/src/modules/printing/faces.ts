@@ -9,6 +9,7 @@ interface FaceRow {
   barcode: string;
   issued_at: Date;
   reprint_count: number;
+  reprint_of: string | null;
   price_cents: number;
   vat_rate_bp: number;
   category_name: string;
@@ -50,6 +51,7 @@ export async function loadTicketFaces(trx: Knex.Transaction, printIds: string[],
       'p.barcode',
       'p.issued_at',
       'p.reprint_count',
+      'p.reprint_of',
       't.price_cents',
       't.vat_rate_bp',
       'c.name as category_name',
@@ -88,6 +90,8 @@ export async function loadTicketFaces(trx: Knex.Transaction, printIds: string[],
     outletName: r.outlet_name,
     printedAt: r.issued_at.toISOString(),
     reprintCount: r.reprint_count,
+    // Only a reprint job sets reprint_of (print-service.ts): the copy of a ticket issued before.
+    duplicate: r.reprint_of !== null,
     promoterName: r.promoter_name,
   }));
 }

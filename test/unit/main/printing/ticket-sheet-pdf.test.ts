@@ -3,7 +3,12 @@
  * every drawn element (text positions, bars, lines) by exactly the offset. Read from the uncompressed
  * content stream, so this checks what a printer gets, not what the builder meant.
  */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeCode128 } from '../../../../src/main/printing/code128.js';
 import { createTicketSheetRenderer, findTicketFontDir, SYSTEM_FONT_DIR, TicketFontMissingError, type TicketSheetRenderer } from '../../../../src/main/printing/ticket-sheet-pdf.js';
@@ -105,6 +110,26 @@ describe('ticket sheet PDF', () => {
     });
     expect(found.paths.map((path) => barsOf(path).length)).toEqual(expectedBars);
     expect(found.texts.length).toBeGreaterThan(3 * 15);
+  });
+
+  it('marks a reprint’s ticket and stub "DUPLIKAT", and a first print not (text as pdftotext extracts it)', async () => {
+    // poppler-utils, installed by .ci/run; a missing pdftotext fails here rather than skips.
+    const dir = await mkdtemp(path.join(tmpdir(), 'duplikat-'));
+    try {
+      const textOf = async (duplicate: boolean) => {
+        const file = path.join(dir, `${String(duplicate)}.pdf`);
+        await writeFile(file, await renderer.renderTickets({ faces: [sampleFace(1, { duplicate, reprintCount: 1 })], calibration: { offsetXMm: 0, offsetYMm: 0 }, startPosition: 1 }, { creationDate: AT }));
+        return (await promisify(execFile)('pdftotext', ['-enc', 'UTF-8', file, '-'])).stdout;
+      };
+      const reprint = await textOf(true);
+      expect(reprint.match(/DUPLIKAT/g)).toHaveLength(2);
+      expect(reprint).toContain('Ersatzticket (2. Druck)');
+      const first = await textOf(false);
+      expect(first).not.toContain('DUPLIKAT');
+      expect(first).toContain('Blanko-Nr. 1');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('draws bars exactly a whole number of modules wide, after a quiet zone of ten modules', async () => {

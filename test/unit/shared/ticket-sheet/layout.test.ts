@@ -27,6 +27,10 @@ describe('sheet geometry', () => {
   it('keeps the ticket left of the perforation and everything inside its blank', () => {
     expect(TICKET.right).toBeLessThan(STUB.left);
     expect(TICKET.reprintY).toBeLessThan(BLANK_HEIGHT_MM - 5);
+    // "DUPLIKAT" sits below the four meta lines, right of the barcode, and ends above the blank's margin.
+    expect(TICKET.duplicateY).toBeGreaterThan(TICKET.metaY + 4 * TICKET.metaLineMm);
+    expect(TICKET.duplicateY + (TICKET.duplicateFontPt * 1.17) / mmToPt(1)).toBeLessThan(BLANK_HEIGHT_MM - 7);
+    expect(STUB.duplicateY).toBeGreaterThan(STUB.blankY + 3);
     expect(TICKET.barcodeTextY).toBeGreaterThan(TICKET.barcodeY + TICKET.barcodeHeight);
   });
 
@@ -93,11 +97,14 @@ describe('ticket texts (German)', () => {
     expect(seated.category).toBe('Parkett, Kategorie 1 – Ermäßigt');
     expect(seated.vatNote).toBe('inkl. 7\u00a0% USt.');
     expect(seated.reprint).toBe('');
+    expect(seated.duplicate).toBe('');
     expect(seated.blank).toBe('Blanko-Nr. 1');
     const standing = ticketTexts(sampleFace(2, { seat: null, vatRateBp: 0, reprintCount: 2, venueCity: undefined as never }));
     expect(standing.seat).toMatch(/^Stehplatz/);
     expect(standing.vatNote).toBe('umsatzsteuerfrei');
     expect(standing.reprint).toBe('Ersatzticket (3. Druck)');
+    expect(standing.duplicate).toBe('');
+    expect(ticketTexts(sampleFace(3, { reprintCount: 1, duplicate: true })).duplicate).toBe('DUPLIKAT');
   });
 });
 
