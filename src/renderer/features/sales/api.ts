@@ -2,7 +2,7 @@
 import { Type } from 'typebox';
 import { EventDetail, EventSummary, SeatMap, type EventSearchQuery } from '../../../shared/api/events.js';
 import { PrintJobView, TrayView, type ConfirmPrintJobRequest, type CreatePrintJobRequest, type SpoilBlanksRequest } from '../../../shared/api/printing.js';
-import { HoldView, OrderView, type CreateOrderRequest } from '../../../shared/api/sales.js';
+import { HoldView, OrderView, type CancelOrderRequest, type CreateOrderRequest } from '../../../shared/api/sales.js';
 import { TillReport } from '../../../shared/api/till.js';
 import type { Backend } from '../../lib/backend.js';
 
@@ -17,6 +17,7 @@ export function salesApi(backend: Backend) {
       backend.request({ method: 'POST', path: '/api/v1/holds', body: { eventId, bestAvailable: { categoryId, quantity } }, response: HoldView }),
     releaseHold: (holdId: string) => backend.request({ method: 'DELETE', path: `/api/v1/holds/${holdId}`, response: null }),
     sell: (order: CreateOrderRequest) => backend.request({ method: 'POST', path: '/api/v1/orders', body: order, response: OrderView, idempotent: true }),
+    cancelOrder: (orderId: string, body: CancelOrderRequest) => backend.request({ method: 'POST', path: `/api/v1/orders/${orderId}/cancel`, body, response: OrderView, idempotent: true }),
     currentTill: () => backend.request({ method: 'GET', path: '/api/v1/till/current', response: TillReport }),
     tray: () => backend.request({ method: 'GET', path: '/api/v1/printing/tray', response: TrayView }),
     createPrintJob: (orderId: string, body: CreatePrintJobRequest = {}) =>

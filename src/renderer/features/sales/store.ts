@@ -57,6 +57,19 @@ export interface CompletedSale {
 
 export type TillState = 'unknown' | 'open' | 'closed';
 
+/** The reason recorded with an undone sale (the server's cancel needs one; UX.md 5). */
+export const UNDO_REASON = 'Sofortstorno an der Kasse';
+
+/**
+ * "Undo last sale" (UX.md 5): one inline confirmation, then the order is cancelled on the server, which
+ * refunds it into this till and voids the barcodes of its printed tickets.
+ */
+export type UndoState =
+  | { readonly state: 'idle' }
+  | { readonly state: 'confirm'; readonly sale: CompletedSale; readonly printedBlanks: readonly number[] }
+  | { readonly state: 'cancelling'; readonly sale: CompletedSale; readonly printedBlanks: readonly number[] }
+  | { readonly state: 'done'; readonly order: OrderView; readonly refundCents: number; readonly refundMethod: string | null };
+
 export interface SalesState {
   readonly query: string;
   readonly results: readonly EventSummary[];
@@ -75,6 +88,7 @@ export interface SalesState {
   /** The last sale: stays on screen (change!) until the next sale starts. */
   readonly lastSale: CompletedSale | undefined;
   readonly print: PrintState;
+  readonly undo: UndoState;
 
   readonly search: (query: string) => Promise<void>;
   readonly chooseEvent: (eventId: string) => Promise<void>;
@@ -93,6 +107,18 @@ export interface SalesState {
   readonly confirmPrinted: () => Promise<void>;
   readonly spoilPrint: (reason: SpoilReason) => Promise<void>;
   readonly retryPrint: () => Promise<void>;
+  /** Asks to undo the last sale (Ctrl+Z); false when there is nothing to undo now. */
+  readonly askUndo: () => boolean;
+  readonly abortUndo: () => void;
+  /** Cancels the last sale after the confirmation. */
+  readonly undoLastSale: () => Promise<void>;
+}
+
+/** Blanks the last sale's tickets were (or are being) printed on: the sheets that stop admitting. */
+function blanksOf(print: PrintState): number[] {
+  if (print.state === 'printed') return [...print.blankNumbers];
+  if (print.state === 'confirm') return print.job.prints.map((entry) => entry.blankNumber);
+  return [];
 }
 
 export type SalesStore = StoreApi<SalesState>;
@@ -155,7 +181,7 @@ export function createSalesStore({ api, printer }: SalesStoreDeps): SalesStore {
   return createStore<SalesState>()((set, get) => {
     /** A new sale starts with its first ticket: the last sale's change and print state leave the screen. */
     const startSale = () => {
-      if (get().lastSale !== undefined || get().print.state !== 'idle') set({ lastSale: undefined, print: { state: 'idle' }, error: undefined });
+      if (get().lastSale !== undefined || get().print.state !== 'idle' || get().undo.state !== 'idle') set({ lastSale: undefined, print: { state: 'idle' }, undo: { state: 'idle' }, error: undefined });
     };
 
     const refreshEvent = async (eventId: string) => {
@@ -191,6 +217,7 @@ export function createSalesStore({ api, printer }: SalesStoreDeps): SalesStore {
       error: undefined,
       lastSale: undefined,
       print: { state: 'idle' },
+      undo: { state: 'idle' },
 
       async search(query) {
         const seq = ++searchSeq;
@@ -368,6 +395,39 @@ export function createSalesStore({ api, printer }: SalesStoreDeps): SalesStore {
         const sale = get().lastSale;
         if (sale === undefined) return;
         await print(sale.order.id);
+      },
+
+      askUndo() {
+        const { lastSale, print: printState, undo, busy, till } = get();
+        // Only the sale still on screen, in the till session it was paid into, and not mid-print.
+        if (lastSale === undefined || lastSale.order.status !== 'paid' || undo.state !== 'idle' || busy || till !== 'open' || printState.state === 'printing') return false;
+        set({ undo: { state: 'confirm', sale: lastSale, printedBlanks: blanksOf(printState) }, error: undefined });
+        return true;
+      },
+
+      abortUndo() {
+        if (get().undo.state === 'confirm') set({ undo: { state: 'idle' } });
+      },
+
+      async undoLastSale() {
+        const undo = get().undo;
+        if (undo.state !== 'confirm') return;
+        set({ undo: { ...undo, state: 'cancelling' }, busy: true });
+        const cancelled = await api.cancelOrder(undo.sale.order.id, { reason: UNDO_REASON });
+        if (!cancelled.ok) {
+          set({ undo: { state: 'idle' }, busy: false, error: cancelled.error });
+          return;
+        }
+        const refunds = cancelled.value.payments.filter((payment) => payment.amountCents < 0);
+        set({
+          busy: false,
+          lastSale: undefined,
+          print: { state: 'idle' },
+          undo: { state: 'done', order: cancelled.value, refundCents: -refunds.reduce((sum, payment) => sum + payment.amountCents, 0), refundMethod: refunds[0]?.method ?? null },
+        });
+        // The freed seats and capacity show at once.
+        const event = get().event;
+        if (event !== undefined) await refreshEvent(event.id);
       },
     };
   });

@@ -36,8 +36,8 @@ beforeEach(() => {
   URL.revokeObjectURL = vi.fn();
 });
 
-function salesBackend(options: { tillOpen?: boolean } = {}): FakeBackend {
-  const backend = createFakeBackend({ loginAs: sessionInfo(['sales.sell', 'tickets.print']) });
+function salesBackend(options: { tillOpen?: boolean; permissions?: string[] } = {}): FakeBackend {
+  const backend = createFakeBackend({ loginAs: sessionInfo(options.permissions ?? ['sales.sell', 'sales.cancel', 'tickets.print']) });
   backend.answers.set('GET /api/v1/events', ok([SUMMARY]));
   backend.answers.set(`GET /api/v1/events/${EVENT_ID}`, ok(DETAIL));
   backend.answers.set(`GET /api/v1/events/${EVENT_ID}/seatmap`, ok(MAP));
@@ -259,5 +259,94 @@ describe('sales screen', () => {
       fireEvent.keyDown(window, { key: 'Escape' });
     });
     expect(document.activeElement?.id).toBe('event-search');
+  });
+
+  describe('undo last sale (UX.md 5)', () => {
+    const ORDER_ID = orderFor({ payment: { method: 'cash' } }).id;
+
+    /** Sells two tickets for exact cash and confirms the print, as the fast lane does. */
+    async function sellAndPrint(user: ReturnType<typeof userEvent.setup>) {
+      await chooseEvent(user);
+      await user.keyboard('{F1}{F1}{F9}');
+      await screen.findByRole('button', { name: 'Gedruckt (Enter)' });
+      await user.keyboard('{Enter}');
+      await waitFor(() => {
+        expect(document.activeElement?.id).toBe('event-search');
+      });
+    }
+
+    it('Ctrl+Z asks once, says the printed barcodes are voided, and Enter cancels the order with the fixed reason', async () => {
+      const user = userEvent.setup();
+      const backend = salesBackend();
+      const sold = orderFor({ items: [{ categoryId: GA, quantity: 2 }], payment: { method: 'cash', givenCents: 5000 } });
+      backend.answers.set(`POST /api/v1/orders/${ORDER_ID}/cancel`, ok({
+        ...sold,
+        status: 'cancelled',
+        tickets: sold.tickets.map((ticket) => ({ ...ticket, status: 'cancelled' })),
+        payments: [...sold.payments, { ...sold.payments[0]!, id: '00000000-0000-4000-8000-00000000b0b1', amountCents: -5000, givenCents: null, changeCents: null }],
+      }));
+      await renderSales(backend);
+      await sellAndPrint(user);
+      expect(screen.getByTestId('undo-hint').textContent).toContain('Strg+Z');
+
+      await user.keyboard('{Control>}z{/Control}');
+      const question = await screen.findByTestId('undo-confirm');
+      expect(question.textContent).toContain('Auftrag 1042 sofort stornieren? Der Betrag von 50,00\u00a0€ wird zurückgezahlt.');
+      expect(question.textContent).toContain('Die gedruckten Tickets (Blanko 501, 502) werden ungültig: ihre Barcodes werden gesperrt');
+      expect(inputs(backend, 'POST', `/api/v1/orders/${ORDER_ID}/cancel`)).toHaveLength(0);
+      expect(document.activeElement).toBe(within(question).getByRole('button', { name: 'Stornieren (Enter)' }));
+
+      await user.keyboard('{Enter}');
+      const done = await screen.findByTestId('undo-done');
+      expect(done.textContent).toContain('Auftrag 1042 storniert, Barcodes gesperrt.');
+      expect(done.textContent).toContain('Bar zurückzahlen: 50,00\u00a0€');
+      const cancels = inputs(backend, 'POST', `/api/v1/orders/${ORDER_ID}/cancel`);
+      expect(cancels).toHaveLength(1);
+      expect(cancels[0]!.body).toEqual({ reason: 'Sofortstorno an der Kasse' });
+      expect(cancels[0]!.idempotent).toBe(true);
+      // The sale has left the screen; there is nothing more to undo, and the focus is back in the search.
+      expect(screen.queryByTestId('sale-result')).toBeNull();
+      expect(screen.queryByTestId('undo-hint')).toBeNull();
+      expect(document.activeElement?.id).toBe('event-search');
+      await user.keyboard('{Control>}z{/Control}');
+      expect(screen.queryByTestId('undo-confirm')).toBeNull();
+      expect(inputs(backend, 'POST', `/api/v1/orders/${ORDER_ID}/cancel`)).toHaveLength(1);
+    });
+
+    it('Esc keeps the sale and brings the focus back to the search; a refused cancel shows the error and keeps the sale', async () => {
+      const user = userEvent.setup();
+      const backend = salesBackend();
+      backend.answers.set(`POST /api/v1/orders/${ORDER_ID}/cancel`, { ok: false, error: apiError('TILL_NOT_OPEN') });
+      await renderSales(backend);
+      await sellAndPrint(user);
+      await user.keyboard('{Control>}z{/Control}');
+      await screen.findByTestId('undo-confirm');
+      await user.keyboard('{Escape}');
+      expect(screen.queryByTestId('undo-confirm')).toBeNull();
+      expect(document.activeElement?.id).toBe('event-search');
+      expect(inputs(backend, 'POST', `/api/v1/orders/${ORDER_ID}/cancel`)).toHaveLength(0);
+      expect(screen.getByTestId('sale-result')).toBeTruthy();
+
+      await user.keyboard('{Control>}z{/Control}');
+      await screen.findByTestId('undo-confirm');
+      await user.keyboard('{Enter}');
+      await waitFor(() => {
+        expect(screen.queryByTestId('undo-confirm')).toBeNull();
+      });
+      expect(inputs(backend, 'POST', `/api/v1/orders/${ORDER_ID}/cancel`)).toHaveLength(1);
+      expect(screen.getByTestId('sale-result')).toBeTruthy();
+      expect(screen.getByRole('alert').textContent).toMatch(/Kasse/);
+    });
+
+    it('offers no undo to a clerk without the cancel right', async () => {
+      const user = userEvent.setup();
+      const backend = salesBackend({ permissions: ['sales.sell', 'tickets.print'] });
+      await renderSales(backend);
+      await sellAndPrint(user);
+      expect(screen.queryByTestId('undo-hint')).toBeNull();
+      await user.keyboard('{Control>}z{/Control}');
+      expect(screen.queryByTestId('undo-confirm')).toBeNull();
+      expect(inputs(backend, 'POST', `/api/v1/orders/${ORDER_ID}/cancel`)).toHaveLength(0);
+    });
   });
 });

@@ -12,6 +12,7 @@ import { EventOverview } from './EventOverview.js';
 import { EventSearch } from './EventSearch.js';
 import { PaymentPanel } from './PaymentPanel.js';
 import { SaleResult } from './SaleResult.js';
+import { UndoLastSale } from './UndoLastSale.js';
 import { useSalesKeys } from './use-sales-keys.js';
 import '../sales.css';
 
@@ -50,14 +51,16 @@ export function SalesView({ store }: { readonly store: SalesStore }) {
   const event = useStore(store, (state) => state.event);
   const search = useRef<HTMLInputElement>(null);
   const workArea = useRef<HTMLDivElement>(null);
+  const mayCancel = session.getState().hasAny(['sales.cancel']);
   const actions = useMemo(
     () => ({
       focusSearch: () => {
         search.current?.focus();
         search.current?.select();
       },
+      ...(mayCancel ? { undo: () => store.getState().askUndo() } : {}),
     }),
-    [],
+    [mayCancel, store],
   );
   useSalesKeys(store, actions);
 
@@ -103,6 +106,7 @@ export function SalesView({ store }: { readonly store: SalesStore }) {
         <Cart store={store} />
         <PaymentPanel store={store} />
         <SaleResult store={store} onDone={actions.focusSearch} />
+        {mayCancel ? <UndoLastSale store={store} onDone={actions.focusSearch} /> : null}
       </div>
     </div>
   );

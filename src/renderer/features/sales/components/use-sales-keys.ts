@@ -13,10 +13,20 @@ function isTyping(target: EventTarget | null): boolean {
 /**
  * The counter's keys while the sales screen is open: F1…F8 add one ticket of a price type, Shift+F
  * removes one; F9…F12 pay cash (exact, 10, 20, 50 €); B best seats, N next best (not while typing);
- * Esc back to the event search.
+ * Esc back to the event search (and out of the undo confirmation); Ctrl+Z undoes the last sale, when the
+ * clerk may cancel (`undo` given) and there is one to undo — otherwise the field's own undo stays.
  */
-export function salesKeyHandler(store: SalesStore, actions: { readonly focusSearch: () => void }) {
+export interface SalesKeyActions {
+  readonly focusSearch: () => void;
+  readonly undo?: () => boolean;
+}
+
+export function salesKeyHandler(store: SalesStore, actions: SalesKeyActions) {
   return (event: KeyboardEvent): void => {
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'z') {
+      if (actions.undo?.() === true) event.preventDefault();
+      return;
+    }
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const fKey = /^F([1-9]|1[0-2])$/.exec(event.key);
     if (fKey !== null) {
@@ -33,6 +43,7 @@ export function salesKeyHandler(store: SalesStore, actions: { readonly focusSear
       return;
     }
     if (event.key === 'Escape') {
+      store.getState().abortUndo();
       actions.focusSearch();
       return;
     }
@@ -44,7 +55,7 @@ export function salesKeyHandler(store: SalesStore, actions: { readonly focusSear
   };
 }
 
-export function useSalesKeys(store: SalesStore, actions: { readonly focusSearch: () => void }): void {
+export function useSalesKeys(store: SalesStore, actions: SalesKeyActions): void {
   useEffect(() => {
     const handler = salesKeyHandler(store, actions);
     window.addEventListener('keydown', handler);
