@@ -4,6 +4,7 @@ import { useI18n } from '../i18n/context.js';
 import { errorText } from '../lib/error-messages.js';
 import { formatTimeLeft } from './format.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
+import { MaintenanceBanner } from './MaintenanceBanner.js';
 import type { NavigationStore } from './navigation.js';
 import { visibleScreens, type ScreenDefinition } from './screens.js';
 import { useServices } from './services.js';
@@ -45,6 +46,7 @@ export function Shell({ screens, navigation }: ShellProps) {
   return (
     <div className="shell">
       <ShellHeader />
+      <MaintenanceBanner />
       <div className="shell__body">
         <nav className="shell__nav" aria-label={t('shell.navigation')}>
           <ul>

@@ -38,6 +38,8 @@ export type ApiRequestArgs = Static<typeof ApiRequestArgs>;
  * it here (one line) — the server still checks the session's rights.
  */
 export const API_ROUTE_ALLOW_LIST: ReadonlyArray<readonly [ApiMethod, string]> = [
+  // The shell's maintenance banner.
+  ['GET', '/api/v1/system/status'],
   ['GET', '/api/v1/events'],
   ['GET', '/api/v1/events/:id'],
   ['GET', '/api/v1/events/:id/seatmap'],

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { useStore } from 'zustand';
+import { MaintenanceError } from '../../../app/MaintenanceBanner.js';
 import { SCREENS, visibleScreens } from '../../../app/screens.js';
 import { useServices } from '../../../app/services.js';
 import { useI18n } from '../../../i18n/context.js';
@@ -99,7 +100,7 @@ export function SalesView({ store }: { readonly store: SalesStore }) {
         ) : null}
       </div>
       <div className="sales__work" ref={workArea} tabIndex={-1} aria-label={event?.name}>
-        {error === undefined || (till === 'closed' && error.code === 'TILL_NOT_OPEN') ? null : <ErrorNotice error={error} />}
+        {error === undefined || (till === 'closed' && error.code === 'TILL_NOT_OPEN') ? null : error.code === 'MAINTENANCE' ? <MaintenanceError error={error} /> : <ErrorNotice error={error} />}
         {event === undefined ? null : <EventOverview store={store} />}
       </div>
       <div className="sales__right">
