@@ -49,8 +49,9 @@ export function startJobRunner(deps: {
         .where('started_at', '>', new Date(now.getTime() - STALE_RUN_MS))
         .first<{ slot: Date } | undefined>('slot');
       if (busy !== undefined) return false;
+      // The run starts now, after the lock: the tick's time can lie before another instance's run ended.
       const inserted = await trx('job_runs')
-        .insert({ job: deps.job, slot, instance, started_at: now, outcome: 'running' })
+        .insert({ job: deps.job, slot, instance, started_at: deps.clock.now(), outcome: 'running' })
         .onConflict(['job', 'slot'])
         .ignore()
         .returning<Array<{ slot: Date }>>('slot');
