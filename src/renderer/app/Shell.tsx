@@ -31,7 +31,7 @@ export function Shell({ screens, navigation }: ShellProps) {
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
       if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
-      const digit = /^Digit([1-9])$/.exec(event.code)?.[1];
+      const digit = /^Digit([0-9])$/.exec(event.code)?.[1];
       const target = digit === undefined ? undefined : allowed.find((screen) => screen.shortcut === digit);
       if (target === undefined) return;
       event.preventDefault();

@@ -9,6 +9,7 @@ import { deList, enList } from '../lib/list-messages.js';
 import { deInvoicing, enInvoicing } from '../features/invoicing/messages.js';
 import { deAdmin, enAdmin } from '../features/admin/messages.js';
 import { deAudit, enAudit } from '../features/audit/messages.js';
+import { deIntrusion, enIntrusion } from '../features/intrusion/messages.js';
 import { deEntry, enEntry } from '../features/entry/messages.js';
 import { deStock, enStock } from '../features/stock/messages.js';
 import { deTill, enTill } from '../features/till/messages.js';
@@ -48,6 +49,7 @@ export const de = {
   ...deList,
   ...deAdmin,
   ...deAudit,
+  ...deIntrusion,
   ...deShell,
   ...deAuth,
   ...deOrders,
@@ -80,6 +82,7 @@ export const en: Messages = {
   ...enList,
   ...enAdmin,
   ...enAudit,
+  ...enIntrusion,
   ...enShell,
   ...enAuth,
   ...enOrders,

@@ -1,8 +1,8 @@
 /**
  * The station's one generic API channel: the renderer asks main to send a request to the backend with
  * the workstation certificate and the session token, which never leave main. Main sends only what
- * matches API_ROUTE_ALLOW_LIST (method + path template), so a compromised page cannot reach CA,
- * intrusion or other routes the screens do not use; the server checks rights on top of that. Login,
+ * matches API_ROUTE_ALLOW_LIST (method + path template), so a compromised page cannot reach CA
+ * or other routes the screens do not use; the server checks rights on top of that. Login,
  * logout and password change keep their own channels (area `auth`). test/unit/renderer/shell/
  * station-allow-list.test.ts calls every screen API and fails on a route missing here.
  */
@@ -107,6 +107,10 @@ export const API_ROUTE_ALLOW_LIST: ReadonlyArray<readonly [ApiMethod, string]> =
   ['GET', '/api/v1/events/:id/sales-stats'],
   ['GET', '/api/v1/audit'],
   ['GET', '/api/v1/audit/verify'],
+  // Operator staff (intrusion.manage): blocked sources, one block with its signals, lifting it.
+  ['GET', '/api/v1/intrusion/blocks'],
+  ['GET', '/api/v1/intrusion/blocks/:id'],
+  ['POST', '/api/v1/intrusion/blocks/:id/lift'],
 ];
 
 function templateToRegExp(template: string): RegExp {

@@ -70,6 +70,19 @@ describe('rights-scoped navigation', () => {
     expect(screen.queryByText('screen sales')).toBeNull();
   });
 
+  it('puts the Alt+0 screen last and opens it with Alt+0', async () => {
+    const blocks = testScreen('blocks', ['intrusion.manage'], '0');
+    const backend = createFakeBackend({ loginAs: sessionInfo(['sales.sell', 'intrusion.manage']) });
+    const app = renderApp(backend, [blocks, ...ALL]);
+    await act(async () => {
+      await app.session.getState().login('k.schmidt', 'secret');
+    });
+    expect(navButtons().map((b) => b.textContent)).toEqual(['SystemstatusAlt+1', 'SystemstatusAlt+2', 'SystemstatusAlt+9', 'SystemstatusAlt+0']);
+    await screen.findByText('screen sales');
+    fireEvent.keyDown(window, { key: '0', code: 'Digit0', altKey: true });
+    expect(await screen.findByText('screen blocks')).toBeTruthy();
+  });
+
   it('does not open a hidden screen from the address either', async () => {
     window.location.hash = '#/admin';
     await signIn(['sales.sell']);

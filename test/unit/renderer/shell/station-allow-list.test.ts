@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { maintenanceApi } from '../../../../src/renderer/app/maintenance.js';
 import { adminApi } from '../../../../src/renderer/features/admin/api.js';
 import { auditApi } from '../../../../src/renderer/features/audit/api.js';
+import { intrusionApi } from '../../../../src/renderer/features/intrusion/api.js';
 import { invoicingApi } from '../../../../src/renderer/features/invoicing/api.js';
 import { ordersApi } from '../../../../src/renderer/features/orders/api.js';
 import { salesApi } from '../../../../src/renderer/features/sales/api.js';
@@ -57,7 +58,7 @@ describe('station route allow-list', () => {
   it('allows every request the screens send', async () => {
     const seen: Seen[] = [];
     const backend = recordingBackend(seen);
-    const apis = [adminApi(backend), auditApi(backend), invoicingApi(backend), ordersApi(backend), salesApi(backend), createStockBackend(backend), createTillBackend(backend), maintenanceApi(backend)];
+    const apis = [adminApi(backend), auditApi(backend), intrusionApi(backend), invoicingApi(backend), ordersApi(backend), salesApi(backend), createStockBackend(backend), createTillBackend(backend), maintenanceApi(backend)];
     const silent: string[] = [];
     for (const api of apis) silent.push(...(await callAll(api, seen)));
     expect(silent).toEqual([]);
