@@ -29,7 +29,7 @@ describe('the station API channel', () => {
     expect(isAllowedApiRoute('GET', '/api/v1/orders/../users')).toBe(false);
     expect(isAllowedApiRoute('GET', '/api/v1/orders/not-a-uuid')).toBe(false);
     expect(isAllowedApiRoute('DELETE', '/api/v1/users')).toBe(false);
-    expect(isAllowedApiRoute('GET', '/api/v1/intrusion/blocks')).toBe(false);
+    expect(isAllowedApiRoute('GET', '/api/v1/directory/config')).toBe(false);
     expect(isAllowedApiRoute('POST', '/api/v1/ca/workstations')).toBe(false);
   });
 
@@ -43,7 +43,7 @@ describe('the station API channel', () => {
 
   it('refuses a route outside the list without sending anything', async () => {
     const { station, sent } = fakeStation();
-    const result = await apiHandlers(station).request({ method: 'GET', path: '/api/v1/intrusion/blocks', expectBody: true });
+    const result = await apiHandlers(station).request({ method: 'GET', path: '/api/v1/directory/config', expectBody: true });
     expect(result).toMatchObject({ ok: false, error: { code: 'API_ROUTE_NOT_ALLOWED' } });
     expect(sent).toEqual([]);
   });
