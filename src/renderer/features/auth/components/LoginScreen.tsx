@@ -7,6 +7,7 @@ import { LanguageSwitch } from '../../../app/LanguageSwitch.js';
 import { useI18n } from '../../../i18n/context.js';
 import { ErrorNotice } from '../../../lib/ErrorNotice.js';
 import { CertificateStatus } from './CertificateStatus.js';
+import { TextField } from './TextField.js';
 
 /** Certificate status, why the last session ended, and the password sign-in. */
 export function LoginScreen() {
@@ -49,34 +50,26 @@ export function LoginScreen() {
           </p>
         )}
         <form className="form" onSubmit={(event) => void submit(event)} aria-busy={busy}>
-          <label className="form__field">
-            <span>{t('auth.login')}</span>
-            <input
-              ref={loginField}
-              name="login"
-              autoComplete="username"
-              required
-              maxLength={64}
-              value={login}
-              onChange={(event) => {
-                setLogin(event.target.value);
-              }}
-            />
-          </label>
-          <label className="form__field">
-            <span>{t('auth.password')}</span>
-            <input
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              required
-              maxLength={1024}
-              value={password}
-              onChange={(event) => {
-                setPassword(event.target.value);
-              }}
-            />
-          </label>
+          <TextField
+            label={t('auth.login')}
+            inputRef={loginField}
+            name="login"
+            autoComplete="username"
+            required
+            maxLength={64}
+            value={login}
+            onValue={setLogin}
+          />
+          <TextField
+            label={t('auth.password')}
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            maxLength={1024}
+            value={password}
+            onValue={setPassword}
+          />
           {error === undefined ? null : <ErrorNotice error={error} />}
           <button type="submit" className="button button--primary" disabled={busy}>
             {busy ? t('auth.submitting') : t('auth.submit')}

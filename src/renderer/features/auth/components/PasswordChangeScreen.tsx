@@ -13,6 +13,7 @@ import { useServices } from '../../../app/services.js';
 import { CheckIcon, CrossIcon } from '../../../app/icons.js';
 import { useI18n } from '../../../i18n/context.js';
 import { ErrorNotice } from '../../../lib/ErrorNotice.js';
+import { TextField } from './TextField.js';
 
 const RULE_TEXTS: Readonly<Record<string, PasswordRuleText>> = { ...PASSWORD_RULE_TEXT, ...PASSWORD_SERVER_RULE_TEXT };
 
@@ -57,44 +58,32 @@ export function PasswordChangeScreen() {
         <h1>{t('auth.change.heading')}</h1>
         <p>{t('auth.change.intro')}</p>
         <form className="form" onSubmit={(event) => void submit(event)} aria-busy={busy}>
-          <label className="form__field">
-            <span>{t('auth.change.current')}</span>
-            <input
-              ref={firstField}
-              type="password"
-              autoComplete="current-password"
-              required
-              value={current}
-              onChange={(event) => {
-                setCurrent(event.target.value);
-              }}
-            />
-          </label>
-          <label className="form__field">
-            <span>{t('auth.change.new')}</span>
-            <input
-              type="password"
-              autoComplete="new-password"
-              required
-              aria-describedby="password-rules"
-              value={next}
-              onChange={(event) => {
-                setNext(event.target.value);
-              }}
-            />
-          </label>
-          <label className="form__field">
-            <span>{t('auth.change.repeat')}</span>
-            <input
-              type="password"
-              autoComplete="new-password"
-              required
-              value={repeat}
-              onChange={(event) => {
-                setRepeat(event.target.value);
-              }}
-            />
-          </label>
+          <TextField
+            label={t('auth.change.current')}
+            inputRef={firstField}
+            type="password"
+            autoComplete="current-password"
+            required
+            value={current}
+            onValue={setCurrent}
+          />
+          <TextField
+            label={t('auth.change.new')}
+            type="password"
+            autoComplete="new-password"
+            required
+            aria-describedby="password-rules"
+            value={next}
+            onValue={setNext}
+          />
+          <TextField
+            label={t('auth.change.repeat')}
+            type="password"
+            autoComplete="new-password"
+            required
+            value={repeat}
+            onValue={setRepeat}
+          />
           <div id="password-rules" className="checklist">
             <p>{t('auth.change.rules')}</p>
             <ul aria-live="polite">
